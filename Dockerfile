@@ -1,0 +1,20 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY hue_admin ./hue_admin
+COPY accounts ./accounts
+COPY communes ./communes
+COPY agent_points ./agent_points
+COPY records ./records
+RUN pip install .
+COPY . .
+
+RUN DEBUG=1 python manage.py collectstatic --noinput \
+    && useradd --system --uid 1000 portal && chown -R portal /app
+USER portal
+
+EXPOSE 8000
+CMD ["gunicorn", "hue_admin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,62 @@
+# Hue commune records portal. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve migrate seed test test-fast lint fmt messages worker beat check clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv and install the project with its dev tools
+
+migrate: install ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate ## Load reference data and demo accounts (idempotent)
+	$(BIN)/python manage.py seed_demo
+
+run: seed ## Set everything up and serve the portal at http://127.0.0.1:8000 (SQLite, in-process Celery)
+	@echo ""
+	@echo "Portal: http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+	$(BIN)/python -m pytest
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install ## Format and fix with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install ## Django system checks and missing migrations
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install ## Extract and compile the Vietnamese translations (needs gettext)
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages -l vi --ignore '.venv/*'
+
+worker: install ## Run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A hue_admin worker --loglevel=info
+
+beat: install ## Run Celery beat (needs REDIS_URL)
+	$(BIN)/celery -A hue_admin beat --loglevel=info
+
+clean: ## Remove the virtualenv, the SQLite database and caches
+	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .ruff_cache

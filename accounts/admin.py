@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "commune", "agent_point", "is_active")
+    list_filter = ("role", "is_active", "commune__kind", "commune")
+    search_fields = ("username", "first_name", "last_name", "email")
+    list_select_related = ("commune", "agent_point")
+    autocomplete_fields = ("commune", "agent_point")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and workplace"), {"fields": ("role", "commune", "agent_point")}),
+        (_("Status"), {"fields": ("is_active", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Role and workplace"), {"fields": ("role", "commune", "agent_point")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def _is_admin(self, request) -> bool:
+        return request.user.is_superuser or request.user.role == Role.ADMIN
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._is_admin(request):
+            return fieldsets
+        # The city office manages unit accounts but cannot hand out admin powers.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in self._admin_only]})
+            for name, opts in fieldsets
+        ]
+
+    _admin_only = ("is_superuser", "groups", "user_permissions")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not self._is_admin(request):
+            kwargs["choices"] = [(r.value, r.label) for r in Role if r != Role.ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._is_admin(request):
+            return queryset
+        return queryset.exclude(role=Role.ADMIN).exclude(is_superuser=True)

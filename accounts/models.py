@@ -1,0 +1,110 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk")
+    POST_STAFF = "post_staff", _("Post office staff")
+    COMMUNE_LEADER = "commune_leader", _("Commune leader")
+    CITY_OFFICE = "city_office", _("City office")
+    ADMIN = "admin", _("Administrator")
+
+
+UNIT_ROLES = frozenset({Role.CLERK, Role.COMMUNE_LEADER})
+CITY_WIDE_ROLES = frozenset({Role.CITY_OFFICE, Role.ADMIN})
+STAFF_ROLES = CITY_WIDE_ROLES
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A portal user. The role decides what they see:
+
+    - clerk, commune_leader: one commune-level unit (``commune`` is required);
+    - post_staff: one agent point (``agent_point`` is required);
+    - city_office, admin: the whole city (neither is set).
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune-level unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    agent_point = models.ForeignKey(
+        "agent_points.AgentPoint",
+        verbose_name=_("agent point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.CLERK, Role.COMMUNE_LEADER])
+                | Q(commune__isnull=False, agent_point__isnull=True),
+                name="user_unit_role_has_commune",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.POST_STAFF)
+                | Q(agent_point__isnull=False, commune__isnull=True),
+                name="user_post_staff_has_agent_point",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.CITY_OFFICE, Role.ADMIN])
+                | Q(agent_point__isnull=True, commune__isnull=True),
+                name="user_city_role_has_no_unit",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.role in UNIT_ROLES:
+            if not self.commune_id:
+                errors["commune"] = _("A clerk or commune leader must belong to a unit.")
+            if self.agent_point_id:
+                errors["agent_point"] = _("Only post office staff belong to an agent point.")
+        elif self.role == Role.POST_STAFF:
+            if not self.agent_point_id:
+                errors["agent_point"] = _("Post office staff must belong to an agent point.")
+            if self.commune_id:
+                errors["commune"] = _("Post office staff belong to an agent point, not a unit.")
+        elif self.role in CITY_WIDE_ROLES:
+            if self.commune_id:
+                errors["commune"] = _("City-wide roles do not belong to a unit.")
+            if self.agent_point_id:
+                errors["agent_point"] = _("City-wide roles do not belong to an agent point.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The Django admin is the city office's tool: staff status follows the role.
+        self.is_staff = self.role in STAFF_ROLES or self.is_superuser
+        super().save(*args, **kwargs)
+
+    @property
+    def is_city_wide(self) -> bool:
+        return self.is_active and (self.role in CITY_WIDE_ROLES or self.is_superuser)
+
+    @property
+    def workplace(self):
+        """The unit or agent point the user works for, or None for city-wide roles."""
+        return self.agent_point if self.role == Role.POST_STAFF else self.commune

@@ -1,0 +1,61 @@
+"""Writes for user accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import Role, User
+from agent_points.models import AgentPoint
+from communes.models import Commune
+
+DEMO_PASSWORD = "hue-demo-2025"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    workplace: str
+
+
+# (username, role, commune code, agent point code)
+DEMO_USERS = [
+    ("admin", Role.ADMIN, None, None),
+    ("thanhpho", Role.CITY_OFFICE, None, None),
+    ("canbo.phuxuan", Role.CLERK, "19753", None),
+    ("lanhdao.phuxuan", Role.COMMUNE_LEADER, "19753", None),
+    ("canbo.phuvang", Role.CLERK, "19942", None),
+    ("canbo.aluoi5", Role.CLERK, "20050", None),
+    ("buudien.phuxuan", Role.POST_STAFF, None, "first-of:19753"),
+]
+
+
+def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
+    """Create or reset the demo accounts (one per role, plus clerks of other units).
+
+    Idempotent: a second call leaves the same users with the same password. Needs the
+    reference data loaded first.
+    """
+    logins = []
+    with transaction.atomic():
+        for username, role, commune_code, point_code in DEMO_USERS:
+            commune = Commune.objects.get(code=commune_code) if commune_code else None
+            point = None
+            if point_code and point_code.startswith("first-of:"):
+                point = AgentPoint.objects.filter(
+                    commune__code=point_code.split(":", 1)[1], active=True
+                ).earliest("code")
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.role = role
+            user.commune = commune
+            user.agent_point = point
+            user.is_superuser = role == Role.ADMIN
+            user.is_active = True
+            user.set_password(password)
+            user.full_clean(exclude=["password"])
+            user.save()
+            workplace = str(point or commune or "")
+            logins.append(DemoLogin(username, Role(role).label, workplace))
+    return logins

@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hue_admin.models import TimeStampedModel
+
+
+class AgentPointKind(models.TextChoices):
+    FORMER_HQ_POST_OFFICE = "former_hq_post_office", _("Post office at a former headquarters")
+    ONLINE_SUPPORT_POINT = "online_support_point", _("Online public-service support point")
+    POST_OFFICE = "post_office", _("Post office")
+    OTHER = "other", _("Other agent point")
+
+
+class AgentPoint(TimeStampedModel):
+    """A public-service agent point (điểm phục vụ / đại lý dịch vụ công) attached to one unit.
+
+    The list is provisional until the city publishes the official one; a point missing from an
+    updated list is deactivated, never deleted, because records keep pointing at it.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune-level unit"),
+        on_delete=models.PROTECT,
+        related_name="agent_points",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AgentPointKind.choices)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    former_unit = models.CharField(_("former unit"), max_length=120, blank=True)
+    former_unit_old_code = models.CharField(_("former unit code"), max_length=5, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("agent point")
+        verbose_name_plural = _("agent points")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"

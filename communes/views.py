@@ -1,0 +1,30 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from communes.models import CommuneKind
+from communes.selectors import directory_unit, directory_units
+
+
+def directory(request):
+    query = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in CommuneKind.values:
+        kind = ""
+    units = list(directory_units(query=query, kind=kind))
+    context = {
+        "units": units,
+        "query": query,
+        "kind": kind,
+        "kinds": CommuneKind.choices,
+        "ward_count": sum(1 for u in units if u.kind == CommuneKind.WARD),
+        "commune_count": sum(1 for u in units if u.kind == CommuneKind.COMMUNE),
+        "point_count": sum(u.point_count for u in units),
+    }
+    return render(request, "communes/directory.html", context)
+
+
+def unit_detail(request, code: str):
+    unit = directory_unit(code)
+    if unit is None:
+        raise Http404
+    return render(request, "communes/detail.html", {"unit": unit})

@@ -1,0 +1,10 @@
+"""Test override: only what makes the suite faster. Database and broker still come from the
+environment, so `make test` runs on PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
+
+from hue_admin.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Serve static files from the app folders (live_server in browser tests), no collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

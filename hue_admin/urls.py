@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from hue_admin import views
+
+admin.site.site_header = _("Hue commune records portal — administration")
+admin.site.site_title = _("Hue portal administration")
+admin.site.index_title = _("Reference data and accounts")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("directory/", include("communes.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
