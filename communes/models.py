@@ -44,7 +44,7 @@ class Commune(TimeStampedModel):
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["kind", "name_folded"]
+        ordering = ["-kind", "name_folded"]
         verbose_name = _("commune-level unit")
         verbose_name_plural = _("commune-level units")
         constraints = [

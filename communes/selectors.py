@@ -17,7 +17,7 @@ def directory_units(*, query: str = "", kind: str = "") -> QuerySet[Commune]:
         units = units.filter(name_folded__contains=fold(query))
     if kind:
         units = units.filter(kind=kind)
-    return units.order_by("kind", "name_folded")
+    return units.order_by("-kind", "name_folded")  # wards first, as the city lists them
 
 
 def directory_unit(code: str) -> Commune | None:
