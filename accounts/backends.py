@@ -2,7 +2,7 @@
 
 - admin: every permission;
 - city office: view everything, and add/change the reference data and user accounts it
-  administers (see ``CITY_OFFICE_PERMISSIONS``); never delete;
+  administers (see ``CITY_OFFICE_PERMISSIONS``); delete only calendar overrides;
 - other roles: none in the Django admin (they work in the portal's own pages).
 """
 
@@ -18,6 +18,11 @@ CITY_OFFICE_PERMISSIONS = frozenset(
         "agent_points.change_agentpoint",
         "accounts.add_user",
         "accounts.change_user",
+        "records.add_procedure",
+        "records.change_procedure",
+        "records.add_calendarday",
+        "records.change_calendarday",
+        "records.delete_calendarday",
     }
 )
 

@@ -1,0 +1,313 @@
+"""Procedures, records and their append-only history, and the working-day calendar overrides."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hue_admin.models import TimeStampedModel
+from hue_admin.text import fold
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    SAME_DAY = "same_day", _("same day")
+    IMMEDIATE = "immediate", _("immediate")
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("full-process online")
+    PARTIAL = "partial", _("partly online")
+    NONE = "none", _("not online")
+
+
+class Procedure(TimeStampedModel):
+    """An administrative procedure (thủ tục hành chính) with its legal time limit."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    national_code = models.CharField(_("national code"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    name_folded = models.CharField(max_length=300, editable=False, db_index=True)
+    field = models.CharField(_("field"), max_length=120)
+    field_en = models.CharField(_("field (English)"), max_length=120, blank=True)
+    time_limit = models.PositiveSmallIntegerField(_("time limit"))
+    time_unit = models.CharField(_("time unit"), max_length=20, choices=TimeUnit.choices)
+    online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices)
+    confidence = models.CharField(_("source confidence"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["field", "name"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_unit__in=TimeUnit.values), name="procedure_time_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(online_level__in=OnlineLevel.values),
+                name="procedure_online_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class CalendarDayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("extra day off")
+    WORKING_DAY = "working_day", _("working day (swapped Saturday)")
+
+
+class CalendarDay(TimeStampedModel):
+    """An override of the national calendar published by the city: an extra day off, or a
+    Saturday/Sunday worked in exchange for a bridge day."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CalendarDayKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"
+
+
+class Channel(models.IntegerChoices):
+    """National channel codes."""
+
+    IN_PERSON = 1, _("in person")
+    ONLINE = 2, _("online")
+    POSTAL = 3, _("public postal service")
+
+
+class Status(models.IntegerChoices):
+    """Statuses with the codes of the National Public Service Portal."""
+
+    SUBMITTED = 1, _("submitted")
+    RECEIVED = 2, _("received")
+    REFUSED = 3, _("refused")
+    PROCESSING = 4, _("processing")
+    SUPPLEMENT_REQUESTED = 5, _("supplement requested")
+    AWAITING_PAYMENT = 6, _("awaiting payment")
+    WITHDRAWAL_REQUESTED = 7, _("withdrawal requested")
+    STOPPED = 8, _("stopped")
+    RESOLVED = 9, _("resolved")
+    RETURNED = 10, _("returned")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AWAITING_PAYMENT,
+        Status.WITHDRAWAL_REQUESTED,
+    }
+)
+PAUSED_STATUSES = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
+
+
+class Outcome(models.TextChoices):
+    EARLY = "early", _("early")
+    ON_TIME = "on_time", _("on time")
+    LATE = "late", _("late")
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("at the counter")
+    POST = "post", _("by post")
+    ONLINE = "online", _("electronically")
+
+
+class Record(TimeStampedModel):
+    """A citizen's dossier (hồ sơ) received for an administrative procedure.
+
+    Status, dates and outcome change only through ``records.services``; ``version`` grows by one
+    with every action so that concurrent changes are detected. ``code`` is issued at receipt
+    and never changes.
+    """
+
+    code = models.CharField(_("record code"), max_length=40, unique=True, null=True, blank=True)
+    receiving_unit = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="received_records",
+    )
+    handling_unit = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        related_name="handled_records",
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="records"
+    )
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
+
+    applicant_name = models.CharField(_("applicant name"), max_length=150)
+    applicant_name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    applicant_id_number = models.CharField(_("personal ID number"), max_length=12, blank=True)
+    applicant_old_id_number = models.CharField(_("old ID number"), max_length=9, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=10, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=255, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_date = models.DateField(_("appointment date"), null=True, blank=True)
+    extended_due_date = models.DateField(_("extended appointment date"), null=True, blank=True)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_method = models.CharField(
+        _("return method"), max_length=10, choices=ReturnMethod.choices, blank=True
+    )
+
+    agent_point = models.ForeignKey(
+        "agent_points.AgentPoint",
+        verbose_name=_("agent point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    digitised = models.BooleanField(_("digitised"), default=False)
+    paid_online = models.BooleanField(_("paid online"), default=False)
+    e_result = models.BooleanField(_("electronic result"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+        indexes = [
+            models.Index(fields=["receiving_unit", "received_at"], name="record_recv_unit_time"),
+            models.Index(fields=["handling_unit", "status"], name="record_hand_unit_status"),
+            models.Index(fields=["status", "due_date"], name="record_status_due"),
+            models.Index(fields=["agent_point", "status"], name="record_point_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="record_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="record_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[Status.SUBMITTED, Status.REFUSED])
+                | Q(code__isnull=False, received_at__isnull=False, due_date__isnull=False),
+                name="record_received_has_code_and_due_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.applicant_name_folded = fold(self.applicant_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def current_due_date(self):
+        """The date the applicant was last promised: the extended one if any."""
+        return self.extended_due_date or self.due_date
+
+
+class RecordEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Record history is append-only.")
+
+    def delete(self):
+        raise PermissionError("Record history is append-only.")
+
+
+class RecordEvent(models.Model):
+    """One step in a record's history. Append-only: never updated or deleted."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.PositiveSmallIntegerField(
+        _("from status"), choices=Status.choices, null=True, blank=True
+    )
+    to_status = models.PositiveSmallIntegerField(_("to status"), choices=Status.choices)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = RecordEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("record event")
+        verbose_name_plural = _("record events")
+        indexes = [models.Index(fields=["record", "at"], name="recordevent_record_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Record history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Record history is append-only.")
+
+
+class RecordSequence(models.Model):
+    """Last record-code sequence number issued per receiving unit per local day."""
+
+    unit = models.ForeignKey("communes.Commune", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="recordsequence_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}: {self.last_number}"

@@ -5,16 +5,22 @@
 - ``city_office``, ``admin_user``.
 """
 
+import importlib
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from accounts.models import Role, User
 from agent_points.models import AgentPoint
 from agent_points.services import load_agent_points
 from communes.models import Commune
 from communes.services import load_communes
+from records.catalogue import import_procedures
+from records.models import CalendarDay, CalendarDayKind
 
 UNIT_A = "19753"  # Phường Phú Xuân
 UNIT_B = "19942"  # Xã Phú Vang
@@ -27,6 +33,7 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 def load_reference_data():
     load_communes()
     load_agent_points()
+    import_procedures()
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +47,10 @@ def reference_data(db):
     """Ensures the reference data is present (transactional tests flush it)."""
     if not Commune.objects.exists():
         load_reference_data()
+    if not CalendarDay.objects.exists():  # data migration rows, flushed by transactional tests
+        swaps = importlib.import_module("records.migrations.0002_calendar_swaps")
+        for day, note in swaps.SWAPPED_WORKING_DAYS:
+            CalendarDay.objects.create(date=day, kind=CalendarDayKind.WORKING_DAY, note=note)
 
 
 @pytest.fixture
@@ -98,6 +109,39 @@ def city_office(reference_data):
 @pytest.fixture
 def admin_user(reference_data):
     return make_user("root", Role.ADMIN, is_superuser=True)
+
+
+HUE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(*args) -> datetime:
+    """An aware datetime in Hue's time zone: local(2025, 7, 7, 9, 30)."""
+    return datetime(*args, tzinfo=HUE)
+
+
+APPLICANT = {
+    "applicant_name": "Nguyễn Văn An",
+    "applicant_id_number": "046095001234",
+    "applicant_phone": "0912 345 678",
+    "applicant_address": "12 Lê Lợi, phường Phú Xuân",
+}
+
+
+def receive(actor, unit, *, procedure="ho-tich-khai-sinh-da-co-giay-to", channel=1, **kwargs):
+    """Receive a valid record at ``unit`` (5 working days procedure by default)."""
+    from records.services import record_receive_new
+
+    kwargs.setdefault("applicant", APPLICANT)
+    return record_receive_new(
+        actor=actor, procedure=procedure, receiving_unit=unit, channel=channel, **kwargs
+    )
+
+
+@pytest.fixture
+def english():
+    """Run the test with the English UI (the default is Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def require_service(available: bool, what: str):

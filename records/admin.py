@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from records.models import CalendarDay, Procedure, Record, RecordEvent
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ("key", "name", "field", "time_limit", "time_unit", "online_level", "active")
+    list_filter = ("field", "time_unit", "online_level", "active")
+    search_fields = ("key", "name", "name_en", "name_folded", "national_code")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: records point at procedures
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "note")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+
+class RecordEventInline(admin.TabularInline):
+    model = RecordEvent
+    fields = ("at", "action", "from_status", "to_status", "actor", "note", "data")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Record)
+class RecordAdmin(admin.ModelAdmin):
+    """Read-only: records change only through the lifecycle services."""
+
+    list_display = ("code", "procedure", "receiving_unit", "channel", "status", "due_date")
+    list_filter = ("status", "channel", "outcome", "receiving_unit")
+    search_fields = ("code",)
+    list_select_related = ("procedure", "receiving_unit")
+    exclude = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
+    inlines = [RecordEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

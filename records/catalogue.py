@@ -1,0 +1,111 @@
+"""The procedure catalogue: loading ``records/data/procedures.csv`` and importing the full
+national catalogue in the same columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from django.db import transaction
+
+from hue_admin.reference import LoadReport, ReferenceDataError, upsert
+from records.models import OnlineLevel, Procedure, TimeUnit
+
+BUNDLED_PROCEDURES_FILE = Path(__file__).resolve().parent / "data" / "procedures.csv"
+REQUIRED_COLUMNS = ["key", "field_vi", "name_vi", "time_limit", "time_unit", "online_level"]
+OPTIONAL_COLUMNS = ["field_en", "name_en", "confidence", "national_code"]
+_KEY = re.compile(r"^[-a-z0-9_]{1,100}$")
+
+
+def _clean_row(row: dict, line: int, problems: list[str]) -> dict | None:
+    where = f"line {line}"
+    bad = []
+    for column in REQUIRED_COLUMNS:
+        if not (row.get(column) or "").strip():
+            bad.append(f"{where}: {column} is empty")
+    if bad:
+        problems.extend(bad)
+        return None
+    key = row["key"].strip()
+    if not _KEY.match(key):
+        bad.append(f"{where}: key {key!r} may only hold a-z, 0-9, - and _")
+    try:
+        time_limit = int(row["time_limit"])
+        if not 0 <= time_limit <= 365:
+            raise ValueError
+    except ValueError:
+        bad.append(f"{where}: time_limit {row['time_limit']!r} is not a number of days 0–365")
+        time_limit = None
+    if row["time_unit"] not in TimeUnit.values:
+        bad.append(f"{where}: time_unit {row['time_unit']!r} is not one of {TimeUnit.values}")
+    if row["online_level"] not in OnlineLevel.values:
+        bad.append(
+            f"{where}: online_level {row['online_level']!r} is not one of {OnlineLevel.values}"
+        )
+    if bad:
+        problems.extend(bad)
+        return None
+    return {
+        "key": key,
+        "values": {
+            "name": row["name_vi"].strip(),
+            "name_en": (row.get("name_en") or "").strip(),
+            "field": row["field_vi"].strip(),
+            "field_en": (row.get("field_en") or "").strip(),
+            "time_limit": time_limit,
+            "time_unit": row["time_unit"],
+            "online_level": row["online_level"],
+            "confidence": (row.get("confidence") or "").strip(),
+            "national_code": (row.get("national_code") or "").strip(),
+            "active": True,
+        },
+    }
+
+
+def import_procedures(*, path: Path = BUNDLED_PROCEDURES_FILE, replace: bool = False) -> LoadReport:
+    """Import procedures from a CSV file (columns of ``records/data/procedures.csv``).
+
+    All-or-nothing: any bad line raises :class:`ReferenceDataError` listing every problem with
+    its line number, and nothing is imported. Idempotent. With ``replace``, procedures absent
+    from the file are deactivated (records keep pointing at them).
+    """
+    text = Path(path).read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ReferenceDataError([f"line 1: missing columns {', '.join(missing)}"])
+    problems: list[str] = []
+    rows: list[dict] = []
+    first_line: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            problems.append(f"line {line}: more values than columns")
+            continue
+        cleaned = _clean_row(row, line, problems)
+        if cleaned is None:
+            continue
+        if cleaned["key"] in first_line:
+            problems.append(
+                f"line {line}: key {cleaned['key']!r} already on line {first_line[cleaned['key']]}"
+            )
+            continue
+        first_line[cleaned["key"]] = line
+        rows.append(cleaned)
+    if not rows and not problems:
+        problems.append(f"{path}: no procedures")
+    if problems:
+        raise ReferenceDataError(problems)
+
+    report = LoadReport()
+    with transaction.atomic():
+        existing = {p.key: p for p in Procedure.objects.all()}
+        for row in rows:
+            upsert(Procedure, {"key": row["key"]}, row["values"], report, existing=existing)
+        if replace:
+            stale = Procedure.objects.filter(active=True).exclude(key__in=first_line)
+            report.deactivated = list(stale.values_list("key", flat=True))
+            stale.update(active=False)
+    return report

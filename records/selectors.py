@@ -1,0 +1,50 @@
+"""Reads of records, always scoped to a user through ``accounts.scoping.scope_for_user``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.scoping import scope_for_user
+from records.models import OPEN_STATUSES, Procedure, Record, RecordEvent
+
+
+def records_for_user(user) -> QuerySet[Record]:
+    """Records the user may see: a clerk or leader those their unit receives or handles, post
+    staff those linked to their agent point, the city office all of them, anyone else none."""
+    return scope_for_user(
+        Record.objects.select_related("procedure", "receiving_unit", "handling_unit"),
+        user,
+        unit_fields=("receiving_unit", "handling_unit"),
+        agent_point_field="agent_point",
+    )
+
+
+def record_for_user(user, code: str) -> Record | None:
+    """One record by code within the user's scope, or None (the caller answers 404)."""
+    if not code:
+        return None
+    return records_for_user(user).filter(code=code).first()
+
+
+def record_history(record: Record) -> QuerySet[RecordEvent]:
+    """The record's events in order, with their actors."""
+    return record.events.select_related("actor").order_by("at", "id")
+
+
+def overdue_q(as_of: date) -> Q:
+    """Open records whose original appointment date is before ``as_of``."""
+    return Q(status__in=OPEN_STATUSES, due_date__lt=as_of)
+
+
+def overdue_records(user, *, as_of: date | None = None) -> QuerySet[Record]:
+    """The user's open records past their appointment date (original date, as the figures
+    use), oldest appointment first."""
+    as_of = as_of or timezone.localdate()
+    return records_for_user(user).filter(overdue_q(as_of)).order_by("due_date", "id")
+
+
+def active_procedures() -> QuerySet[Procedure]:
+    return Procedure.objects.filter(active=True)

@@ -1,0 +1,469 @@
+"""Writes for records: the only way a record is created or changes status.
+
+Every function is keyword-only and atomic, validates its input (``ValidationError`` with a
+message per field; nothing is written), checks the actor's right to act, checks the current
+status against ``records.lifecycle.TRANSITIONS`` (``InvalidTransition``, a 409), and writes one
+``RecordEvent``. Concurrent changes of one record are serialised by a row lock and a version
+check: exactly one wins, the others get ``RecordConflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agent_points.models import AgentPoint
+from communes.models import Commune
+from records.calendar import WorkingCalendar
+from records.codes import issue_record_code
+from records.deadlines import appointment_date, outcome_for, shift_for_pause
+from records.exceptions import InvalidTransition, RecordConflict
+from records.lifecycle import TRANSITIONS
+from records.models import (
+    PAUSED_STATUSES,
+    Channel,
+    Procedure,
+    Record,
+    RecordEvent,
+    ReturnMethod,
+    Status,
+)
+from records.permissions import ensure_can_act, ensure_can_receive
+from records.validation import clean_applicant
+
+CLOCK_SKEW = timedelta(minutes=2)
+# Fields the lifecycle may change; written together with the version check.
+LIFECYCLE_FIELDS = [
+    "code",
+    "status",
+    "received_at",
+    "due_date",
+    "extended_due_date",
+    "paused_since",
+    "supplement_count",
+    "finished_at",
+    "outcome",
+    "returned_at",
+    "return_method",
+    "digitised",
+    "paid_online",
+    "e_result",
+]
+
+
+# --- Creation -----------------------------------------------------------------------------
+
+
+def record_receive_new(
+    *,
+    actor,
+    procedure: Procedure | str,
+    receiving_unit: Commune | str,
+    channel: int,
+    applicant: dict,
+    received_at: datetime | None = None,
+    handling_unit: Commune | str | None = None,
+    agent_point: AgentPoint | str | None = None,
+    digitised: bool = False,
+    note: str = "",
+) -> Record:
+    """Receive a complete dossier at the desk: create the record in status *received*, issue
+    its code and set its appointment date."""
+    now = timezone.now()
+    received_at = received_at or now
+    fields = _clean_new_record(
+        procedure=procedure,
+        receiving_unit=receiving_unit,
+        handling_unit=handling_unit,
+        agent_point=agent_point,
+        channel=channel,
+        applicant=applicant,
+        moment=received_at,
+        moment_field="received_at",
+        now=now,
+    )
+    ensure_can_receive(actor, fields["receiving_unit"])
+    with transaction.atomic():
+        record = Record(
+            **fields,
+            status=Status.RECEIVED,
+            digitised=digitised or channel == Channel.ONLINE,
+            note=note.strip(),
+            created_by=actor,
+        )
+        _stamp_receipt(record, received_at, WorkingCalendar())
+        record.save()
+        _write_event(record, "receive", None, Status.RECEIVED, actor, received_at, note, {})
+    return record
+
+
+def record_submit(
+    *,
+    actor,
+    procedure: Procedure | str,
+    receiving_unit: Commune | str,
+    applicant: dict,
+    channel: int = Channel.ONLINE,
+    submitted_at: datetime | None = None,
+    handling_unit: Commune | str | None = None,
+    agent_point: AgentPoint | str | None = None,
+    note: str = "",
+) -> Record:
+    """Register a submission not yet accepted (status *submitted*, no code yet): an online
+    dossier from the National Public Service Portal, or one to be checked before receipt."""
+    now = timezone.now()
+    submitted_at = submitted_at or now
+    fields = _clean_new_record(
+        procedure=procedure,
+        receiving_unit=receiving_unit,
+        handling_unit=handling_unit,
+        agent_point=agent_point,
+        channel=channel,
+        applicant=applicant,
+        moment=submitted_at,
+        moment_field="submitted_at",
+        now=now,
+    )
+    with transaction.atomic():
+        record = Record(
+            **fields,
+            status=Status.SUBMITTED,
+            submitted_at=submitted_at,
+            digitised=channel == Channel.ONLINE,
+            note=note.strip(),
+            created_by=actor,
+        )
+        record.save()
+        _write_event(record, "submit", None, Status.SUBMITTED, actor, submitted_at, note, {})
+    return record
+
+
+# --- Lifecycle actions ---------------------------------------------------------------------
+
+
+def record_receive(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
+    """Accept a submitted dossier: issue the code and set the appointment date."""
+
+    def change(current: Record, calendar: WorkingCalendar, moment: datetime, data: dict):
+        _stamp_receipt(current, moment, calendar)
+        data["due_date"] = current.due_date.isoformat()
+
+    return _transition(record, "receive", actor, at, expected_version, note, change)
+
+
+def record_refuse(*, record: Record, actor, reason: str, at=None, expected_version=None):
+    """Refuse a submitted dossier at intake, with a reason (not counted as intake)."""
+    reason = _required_text(reason, "reason", _("Give the reason for refusing."))
+
+    def change(current, calendar, moment, data):
+        current.finished_at = moment
+
+    return _transition(record, "refuse", actor, at, expected_version, reason, change)
+
+
+def record_process(*, record: Record, actor, at=None, expected_version=None, note=""):
+    """Hand the record to the competent officer."""
+    return _transition(record, "process", actor, at, expected_version, note)
+
+
+def record_request_supplement(
+    *, record: Record, actor, reason: str, at=None, expected_version=None
+):
+    """Ask the applicant for missing documents; the clock pauses."""
+    reason = _required_text(reason, "reason", _("Say what the applicant must supplement."))
+
+    def change(current, calendar, moment, data):
+        current.supplement_count += 1
+        data["supplement_count"] = current.supplement_count
+
+    return _transition(record, "request_supplement", actor, at, expected_version, reason, change)
+
+
+def record_supplement(*, record: Record, actor, at=None, expected_version=None, note=""):
+    """The applicant supplied the documents; the appointment date moves by the pause."""
+    return _transition(record, "supplement", actor, at, expected_version, note)
+
+
+def record_request_payment(
+    *, record: Record, actor, amount: int | None = None, at=None, expected_version=None, note=""
+):
+    """Ask for fees or financial obligations; the clock pauses."""
+    if amount is not None and (not isinstance(amount, int) or amount < 0):
+        raise ValidationError({"amount": _("Enter the amount in đồng as a whole number.")})
+
+    def change(current, calendar, moment, data):
+        if amount is not None:
+            data["amount"] = amount
+
+    return _transition(record, "request_payment", actor, at, expected_version, note, change)
+
+
+def record_paid(
+    *, record: Record, actor, online: bool = False, at=None, expected_version=None, note=""
+):
+    """Payment received; the appointment date moves by the pause."""
+
+    def change(current, calendar, moment, data):
+        current.paid_online = current.paid_online or online
+        data["online"] = online
+
+    return _transition(record, "paid", actor, at, expected_version, note, change)
+
+
+def record_resolve(
+    *, record: Record, actor, e_result: bool = False, at=None, expected_version=None, note=""
+):
+    """The result is ready: finished time and outcome (early / on time / late) are set."""
+
+    def change(current, calendar, moment, data):
+        current.e_result = current.e_result or e_result
+
+    return _transition(record, "resolve", actor, at, expected_version, note, change)
+
+
+def record_withdraw(*, record: Record, actor, at=None, expected_version=None, note=""):
+    """The applicant asks to withdraw the dossier."""
+    return _transition(record, "withdraw", actor, at, expected_version, note)
+
+
+def record_stop(*, record: Record, actor, reason: str, at=None, expected_version=None):
+    """Stop handling (rejected after review, or withdrawn): finished, with an outcome."""
+    reason = _required_text(reason, "reason", _("Give the reason for stopping."))
+    return _transition(record, "stop", actor, at, expected_version, reason)
+
+
+def record_return(
+    *,
+    record: Record,
+    actor,
+    method: str,
+    at=None,
+    expected_version=None,
+    note="",
+):
+    """Hand the result to the applicant at the counter, by post or electronically."""
+    if method not in ReturnMethod.values:
+        raise ValidationError(
+            {"method": _("Choose how the result is returned: counter, post or online.")}
+        )
+
+    def change(current, calendar, moment, data):
+        current.returned_at = moment
+        current.return_method = method
+        data["method"] = method
+
+    return _transition(record, "return", actor, at, expected_version, note, change)
+
+
+def record_extend(
+    *, record: Record, actor, new_due_date: date, reason: str, at=None, expected_version=None
+):
+    """Issue an apology-and-extension letter: a new appointment date, the original kept."""
+    reason = _required_text(reason, "reason", _("Give the reason for the extension."))
+    if not isinstance(new_due_date, date) or isinstance(new_due_date, datetime):
+        raise ValidationError({"new_due_date": _("Enter a valid date.")})
+
+    def change(current, calendar, moment, data):
+        if new_due_date <= current.current_due_date:
+            raise ValidationError(
+                {"new_due_date": _("The new date must be after the current appointment date.")}
+            )
+        if not calendar.is_working_day(new_due_date):
+            raise ValidationError({"new_due_date": _("The new date must be a working day.")})
+        data.update(
+            original_due_date=current.due_date.isoformat(),
+            previous_due_date=current.current_due_date.isoformat(),
+            new_due_date=new_due_date.isoformat(),
+        )
+        current.extended_due_date = new_due_date
+
+    return _transition(record, "extend", actor, at, expected_version, reason, change)
+
+
+ACTION_SERVICES: dict[str, Callable[..., Record]] = {
+    "receive": record_receive,
+    "refuse": record_refuse,
+    "process": record_process,
+    "request_supplement": record_request_supplement,
+    "supplement": record_supplement,
+    "request_payment": record_request_payment,
+    "paid": record_paid,
+    "resolve": record_resolve,
+    "withdraw": record_withdraw,
+    "stop": record_stop,
+    "return": record_return,
+    "extend": record_extend,
+}
+
+
+# --- Internals -----------------------------------------------------------------------------
+
+
+def _transition(
+    record: Record,
+    action: str,
+    actor,
+    at: datetime | None,
+    expected_version: int | None,
+    note: str,
+    change: Callable[[Record, WorkingCalendar, datetime, dict], None] | None = None,
+) -> Record:
+    rule = TRANSITIONS[action]
+    now = timezone.now()
+    moment = at or now
+    with transaction.atomic():
+        current = (
+            Record.objects.select_for_update()
+            .select_related("receiving_unit", "procedure")
+            .get(pk=record.pk)
+        )
+        ensure_can_act(actor, current)
+        if expected_version is not None and current.version != expected_version:
+            raise RecordConflict()
+        if current.status not in rule.sources:
+            raise InvalidTransition(action, current.get_status_display())
+        _check_moment(moment, now, after=_last_event_time(current))
+
+        calendar = WorkingCalendar()
+        from_status = current.status
+        target = rule.target if rule.target is not None else from_status
+        data: dict = {}
+        if from_status in PAUSED_STATUSES and target not in PAUSED_STATUSES:
+            _end_pause(current, moment, calendar, data)
+        elif target in PAUSED_STATUSES and from_status not in PAUSED_STATUSES:
+            current.paused_since = moment
+        if change is not None:
+            change(current, calendar, moment, data)
+        current.status = target
+        if target in (Status.RESOLVED, Status.STOPPED):
+            current.finished_at = moment
+            current.outcome = outcome_for(
+                moment, current.due_date, supplement_count=current.supplement_count
+            )
+            data["outcome"] = current.outcome
+
+        updated = Record.objects.filter(pk=current.pk, version=current.version).update(
+            **{name: getattr(current, name) for name in LIFECYCLE_FIELDS},
+            version=current.version + 1,
+            updated_at=now,
+        )
+        if updated != 1:  # only reachable where the row lock is not enforced (SQLite)
+            raise RecordConflict()
+        current.version += 1
+        _write_event(current, action, from_status, target, actor, moment, note, data)
+    return current
+
+
+def _end_pause(record: Record, moment: datetime, calendar: WorkingCalendar, data: dict):
+    record.due_date, days = shift_for_pause(record.due_date, record.paused_since, moment, calendar)
+    if record.extended_due_date:
+        record.extended_due_date, _ = shift_for_pause(
+            record.extended_due_date, record.paused_since, moment, calendar
+        )
+    record.paused_since = None
+    data["paused_working_days"] = days
+    data["due_date"] = record.due_date.isoformat() if record.due_date else None
+
+
+def _stamp_receipt(record: Record, moment: datetime, calendar: WorkingCalendar) -> None:
+    record.received_at = moment
+    record.due_date = appointment_date(
+        moment, record.procedure.time_limit, record.procedure.time_unit, calendar
+    )
+    record.code = issue_record_code(
+        agency_code=record.receiving_unit.agency_code,
+        unit_id=record.receiving_unit_id,
+        received_at=moment,
+    )
+
+
+def _write_event(record, action, from_status, to_status, actor, at, note, data) -> RecordEvent:
+    return RecordEvent.objects.create(
+        record=record,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        actor=actor,
+        note=(note or "").strip(),
+        data=data,
+    )
+
+
+def _last_event_time(record: Record) -> datetime | None:
+    return record.events.order_by("-at").values_list("at", flat=True).first()
+
+
+def _check_moment(moment: datetime, now: datetime, *, after: datetime | None = None) -> None:
+    if timezone.is_naive(moment):
+        raise ValidationError({"at": _("The time must include a time zone.")})
+    if moment > now + CLOCK_SKEW:
+        raise ValidationError({"at": _("The time cannot be in the future.")})
+    if after is not None and moment < after:
+        raise ValidationError({"at": _("The time cannot be before the record's last step.")})
+
+
+def _required_text(value: str | None, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _resolve(model, value, lookup: str, field: str, message: str):
+    if isinstance(value, model):
+        instance = value
+    else:
+        instance = model.objects.filter(**{lookup: value}).first() if value else None
+    if instance is None or not instance.active:
+        raise ValidationError({field: message})
+    return instance
+
+
+def _clean_new_record(
+    *,
+    procedure,
+    receiving_unit,
+    handling_unit,
+    agent_point,
+    channel,
+    applicant,
+    moment,
+    moment_field,
+    now,
+) -> dict:
+    errors: dict[str, list] = {}
+    fields: dict = {"channel": channel}
+    lookups = [
+        ("procedure", Procedure, procedure, "key", _("Unknown or inactive procedure.")),
+        ("receiving_unit", Commune, receiving_unit, "code", _("Unknown receiving unit.")),
+    ]
+    if handling_unit:
+        lookups.append(
+            ("handling_unit", Commune, handling_unit, "code", _("Unknown handling unit."))
+        )
+    if agent_point:
+        lookups.append(("agent_point", AgentPoint, agent_point, "code", _("Unknown agent point.")))
+    for field, model, value, lookup, message in lookups:
+        try:
+            fields[field] = _resolve(model, value, lookup, field, message)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if not handling_unit and "receiving_unit" in fields:
+        fields["handling_unit"] = fields["receiving_unit"]
+    try:
+        fields.update(clean_applicant(channel, applicant or {}))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        _check_moment(moment, now)
+    except ValidationError as exc:
+        errors[moment_field] = exc.message_dict["at"]
+    if errors:
+        raise ValidationError(errors)
+    return fields
