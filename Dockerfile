@@ -17,4 +17,4 @@ RUN DEBUG=1 python manage.py collectstatic --noinput \
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "hue_admin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "hue_admin.wsgi:application", "-c", "gunicorn.conf.py"]

@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("Service centres"), "communes:directory", None),
     NavItem(_("Administration"), "admin:index", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
+    NavItem(_("API"), "api-docs", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
 ]
 
 

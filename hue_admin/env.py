@@ -70,6 +70,16 @@ class Env:
             raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
         return value
 
+    def rate(self, name: str, default: str) -> str:
+        """A throttle rate such as ``120/min`` (periods: s, sec, m, min, h, hour, d, day)."""
+        value = self.str(name, default)
+        number, _, period = value.partition("/")
+        if not number.isdigit() or period not in {"s", "sec", "m", "min", "h", "hour", "d", "day"}:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a rate like 120/min (periods: sec, min, hour, day)."
+            )
+        return value
+
     def database(self, name: str, default: str) -> dict:
         import dj_database_url
 

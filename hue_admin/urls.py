@@ -14,5 +14,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("directory/", include("communes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("hue_admin.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "hue_admin.views.page_not_found"
+handler500 = "hue_admin.views.server_error"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from records.models import CalendarDay, Procedure, Record, RecordEvent
+from records.models import CalendarDay, PersonalDataAccess, Procedure, Record, RecordEvent
 
 
 @admin.register(Procedure)
@@ -41,6 +41,26 @@ class RecordAdmin(admin.ModelAdmin):
     list_select_related = ("procedure", "receiving_unit")
     exclude = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
     inlines = [RecordEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who read or exported whose ID or phone: browsable, never editable."""
+
+    list_display = ("at", "user", "record", "fields", "via")
+    list_filter = ("via", "at")
+    search_fields = ("user__username", "record__code")
+    list_select_related = ("user", "record")
+    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

@@ -311,3 +311,34 @@ class RecordSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}: {self.last_number}"
+
+
+class AccessChannel(models.TextChoices):
+    API = "api", _("API")
+    WEB = "web", _("web page")
+    EXPORT = "export", _("export")
+
+
+class PersonalDataAccess(models.Model):
+    """Who read or exported a record's personal identifiers, and when (append-only)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), db_index=True)
+    fields = models.JSONField(_("fields"), default=list)
+    via = models.CharField(_("via"), max_length=10, choices=AccessChannel.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.record_id} ({self.via})"

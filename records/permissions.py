@@ -27,3 +27,14 @@ def ensure_can_act(actor, record) -> None:
     ):
         return
     raise PermissionDenied(_("You may not change this record."))
+
+
+def can_see_identifiers(user, record) -> bool:
+    """Full personal ID and phone: the unit's clerks and leader, and administrators. The city
+    office sees them masked; post staff never see the ID (and see the phone for delivery)."""
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    return user.role in (Role.CLERK, Role.COMMUNE_LEADER) and user.commune_id in (
+        record.receiving_unit_id,
+        record.handling_unit_id,
+    )

@@ -27,6 +27,7 @@ from records.lifecycle import TRANSITIONS
 from records.models import (
     PAUSED_STATUSES,
     Channel,
+    PersonalDataAccess,
     Procedure,
     Record,
     RecordEvent,
@@ -34,7 +35,7 @@ from records.models import (
     Status,
 )
 from records.permissions import ensure_can_act, ensure_can_receive
-from records.validation import clean_applicant
+from records.validation import clean_applicant, normalise_phone
 
 CLOCK_SKEW = timedelta(minutes=2)
 # Fields the lifecycle may change; written together with the version check.
@@ -285,6 +286,62 @@ def record_extend(
     return _transition(record, "extend", actor, at, expected_version, reason, change)
 
 
+EDITABLE_DETAILS = ("applicant_phone", "applicant_email", "applicant_address", "note", "digitised")
+
+
+def record_update_details(
+    *, record: Record, actor, changes: dict, expected_version: int | None = None
+) -> Record:
+    """Correct contact details, the note or the digitised flag; the status is untouched.
+
+    The event lists which fields changed, never their values (personal data stays out of the
+    history's data column).
+    """
+    unknown = sorted(set(changes) - set(EDITABLE_DETAILS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    cleaned = dict(changes)
+    errors = {}
+    if cleaned.get("applicant_phone"):
+        try:
+            cleaned["applicant_phone"] = normalise_phone(cleaned["applicant_phone"])
+        except ValidationError as exc:
+            errors["applicant_phone"] = exc.messages
+    for name in ("applicant_address", "applicant_email", "note"):
+        if name in cleaned:
+            cleaned[name] = " ".join(str(cleaned[name] or "").split())
+    if len(cleaned.get("applicant_address", "")) > 255:
+        errors["applicant_address"] = [_("The address is too long (255 characters at most).")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        current = _lock(record, actor, expected_version)
+        if current.channel == Channel.POSTAL and cleaned.get("applicant_address") == "":
+            raise ValidationError(
+                {"applicant_address": _("An address is required for postal delivery.")}
+            )
+        changed = [name for name, value in cleaned.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        for name in changed:
+            setattr(current, name, cleaned[name])
+        _save_locked(current, changed, now)
+        _write_event(
+            current, "update", current.status, current.status, actor, now, "", {"fields": changed}
+        )
+    return current
+
+
+def log_personal_data_access(*, user, records, fields: list[str], via: str) -> None:
+    """Record that ``user`` read or exported ``fields`` (ID number, phone) of ``records``."""
+    now = timezone.now()
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(user=user, record=record, fields=fields, via=via, at=now)
+        for record in records
+    )
+
+
 ACTION_SERVICES: dict[str, Callable[..., Record]] = {
     "receive": record_receive,
     "refuse": record_refuse,
@@ -317,14 +374,7 @@ def _transition(
     now = timezone.now()
     moment = at or now
     with transaction.atomic():
-        current = (
-            Record.objects.select_for_update()
-            .select_related("receiving_unit", "procedure")
-            .get(pk=record.pk)
-        )
-        ensure_can_act(actor, current)
-        if expected_version is not None and current.version != expected_version:
-            raise RecordConflict()
+        current = _lock(record, actor, expected_version)
         if current.status not in rule.sources:
             raise InvalidTransition(action, current.get_status_display())
         _check_moment(moment, now, after=_last_event_time(current))
@@ -346,17 +396,34 @@ def _transition(
                 moment, current.due_date, supplement_count=current.supplement_count
             )
             data["outcome"] = current.outcome
-
-        updated = Record.objects.filter(pk=current.pk, version=current.version).update(
-            **{name: getattr(current, name) for name in LIFECYCLE_FIELDS},
-            version=current.version + 1,
-            updated_at=now,
-        )
-        if updated != 1:  # only reachable where the row lock is not enforced (SQLite)
-            raise RecordConflict()
-        current.version += 1
+        _save_locked(current, LIFECYCLE_FIELDS, now)
         _write_event(current, action, from_status, target, actor, moment, note, data)
     return current
+
+
+def _lock(record: Record, actor, expected_version: int | None) -> Record:
+    """Re-read the record under a row lock and check the actor and the expected version."""
+    current = (
+        Record.objects.select_for_update()
+        .select_related("receiving_unit", "procedure")
+        .get(pk=record.pk)
+    )
+    ensure_can_act(actor, current)
+    if expected_version is not None and current.version != expected_version:
+        raise RecordConflict()
+    return current
+
+
+def _save_locked(current: Record, fields: list[str], now: datetime) -> None:
+    """Write ``fields`` only if nobody changed the record since it was read; bump the version."""
+    updated = Record.objects.filter(pk=current.pk, version=current.version).update(
+        **{name: getattr(current, name) for name in fields},
+        version=current.version + 1,
+        updated_at=now,
+    )
+    if updated != 1:  # only reachable where the row lock is not enforced (SQLite)
+        raise RecordConflict()
+    current.version += 1
 
 
 def _end_pause(record: Record, moment: datetime, calendar: WorkingCalendar, data: dict):

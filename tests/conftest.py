@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from accounts.models import Role, User
@@ -135,6 +136,12 @@ def receive(actor, unit, *, procedure="ho-tich-khai-sinh-da-co-giay-to", channel
     return record_receive_new(
         actor=actor, procedure=procedure, receiving_unit=unit, channel=channel, **kwargs
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttling counts live in the cache: every test starts from zero."""
+    cache.clear()
 
 
 @pytest.fixture

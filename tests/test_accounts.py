@@ -129,7 +129,15 @@ def test_scope_helper_denies_anonymous_inactive_and_unscoped_models(clerk_a, pos
 def test_admin_usable_by_city_office(client, city_office, unit_a):
     client.force_login(city_office)
     assert client.get(reverse("admin:index")).status_code == 200
-    for name in ["communes_commune", "agent_points_agentpoint", "accounts_user"]:
+    for name in [
+        "communes_commune",
+        "agent_points_agentpoint",
+        "accounts_user",
+        "records_procedure",
+        "records_calendarday",
+        "records_record",
+        "records_personaldataaccess",
+    ]:
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     change_url = reverse("admin:communes_commune_change", args=[unit_a.pk])
     page = client.get(change_url)

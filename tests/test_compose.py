@@ -44,7 +44,11 @@ def test_compose_commands():
     assert "migrate" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "hue_admin", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "hue_admin", "beat"]
-    assert (ROOT / "Dockerfile").read_text().count("gunicorn") == 1
+    assert "gunicorn.conf.py" in services["web"]["command"]
+    assert (
+        'CMD ["gunicorn", "hue_admin.wsgi:application", "-c", "gunicorn.conf.py"]'
+        in (ROOT / "Dockerfile").read_text()
+    )
 
 
 def test_compose_variables_are_read_by_settings():

@@ -27,12 +27,6 @@ def test_celery_uses_redis_when_configured():
         assert conn.connected
 
 
-def test_embedded_default_runs_tasks_in_process():
-    if settings.REDIS_URL:
-        pytest.skip("REDIS_URL is set: tasks go to the broker")
-    assert app.conf.task_always_eager is True
-
-
 def test_ci_runs_against_the_real_services():
     if not IN_CI:
         pytest.skip("outside CI")

@@ -62,6 +62,7 @@ def test_settings_postgres_and_redis_from_environment():
         ({"DB_CONN_MAX_AGE": "ten"}, "DB_CONN_MAX_AGE='ten' is not a whole number"),
         ({"SESSION_COOKIE_AGE": "10"}, "SESSION_COOKIE_AGE=10 must be at least 300"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL='LOUD' must be one of"),
+        ({"API_THROTTLE_USER": "fast"}, "API_THROTTLE_USER='fast' is not a rate like 120/min"),
     ],
 )
 def test_settings_reject_bad_values_with_clear_message(env, message):

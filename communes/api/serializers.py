@@ -1,0 +1,22 @@
+from rest_framework import serializers
+
+from communes.models import Commune
+
+
+class CommuneSerializer(serializers.ModelSerializer):
+    agent_point_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Commune
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "agency_code",
+            "hq_address",
+            "population",
+            "area_km2",
+            "agent_point_count",
+        ]
+        read_only_fields = fields

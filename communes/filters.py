@@ -1,0 +1,17 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune, CommuneKind
+from hue_admin.text import fold
+
+
+class CommuneFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CommuneKind.choices, label=_("Kind"))
+    search = django_filters.CharFilter(method="filter_search", label=_("Name"))
+
+    class Meta:
+        model = Commune
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(name_folded__contains=fold(value))

@@ -1,0 +1,20 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import Role
+
+
+class ClerkWritesOthersRead(BasePermission):
+    """Anyone authenticated reads (within their scope); only clerks and administrators write.
+
+    Post staff, commune leaders and the city office are read-only here.
+    """
+
+    message = "Your role may read but not change records."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        return user.role in (Role.CLERK, Role.ADMIN) or user.is_superuser

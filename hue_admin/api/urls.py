@@ -1,0 +1,23 @@
+"""/api/v1/: one router for every app's viewsets, token auth, and the OpenAPI documents."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from agent_points.api.views import AgentPointViewSet
+from communes.api.views import CommuneViewSet
+from hue_admin.api.auth import ObtainTokenView
+from records.api.views import ProcedureViewSet, RecordViewSet
+
+router = DefaultRouter()
+router.register("communes", CommuneViewSet, basename="commune")
+router.register("agent-points", AgentPointViewSet, basename="agent-point")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("records", RecordViewSet, basename="record")
+
+urlpatterns = [
+    path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

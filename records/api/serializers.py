@@ -1,0 +1,256 @@
+"""Record serializers: explicit fields, masking of personal identifiers, action inputs.
+
+Lists always mask the personal ID and phone (``046*******89``). Detail shows them in full only
+when the view says so (``show_identifiers`` in the context) — the view decides and logs.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from records.lifecycle import ACTION_LABELS, allowed_actions
+from records.models import Channel, Outcome, Procedure, Record, RecordEvent, ReturnMethod
+from records.validation import mask_id, mask_phone
+
+IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
+
+
+class ProcedureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Procedure
+        fields = [
+            "key",
+            "national_code",
+            "name",
+            "name_en",
+            "field",
+            "field_en",
+            "time_limit",
+            "time_unit",
+            "online_level",
+            "active",
+        ]
+        read_only_fields = fields
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A row of the record list."""
+
+    procedure = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    procedure_name = serializers.CharField(source="procedure.name", read_only=True)
+    receiving_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handling_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agent_point = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    return_method = serializers.ChoiceField(
+        choices=ReturnMethod.choices, allow_blank=True, read_only=True
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Record
+        fields = [
+            "code",
+            "status",
+            "status_label",
+            "channel",
+            "channel_label",
+            "procedure",
+            "procedure_name",
+            "receiving_unit",
+            "handling_unit",
+            "agent_point",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "received_at",
+            "due_date",
+            "extended_due_date",
+            "overdue",
+            "finished_at",
+            "outcome",
+            "returned_at",
+            "return_method",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, record) -> bool:
+        today = timezone.localdate()
+        return bool(record.is_open and record.due_date and record.due_date < today)
+
+    def to_representation(self, record):
+        data = super().to_representation(record)
+        if not self.context.get("show_identifiers"):
+            for name in IDENTIFIER_FIELDS:
+                if name in data:
+                    masker = mask_phone if name == "applicant_phone" else mask_id
+                    data[name] = masker(data[name])
+        return data
+
+
+class RecordDetailSerializer(RecordSerializer):
+    allowed_actions = serializers.SerializerMethodField()
+    applicant_email = serializers.CharField(read_only=True)
+
+    class Meta(RecordSerializer.Meta):
+        fields = RecordSerializer.Meta.fields + [
+            "applicant_old_id_number",
+            "applicant_email",
+            "applicant_address",
+            "submitted_at",
+            "paused_since",
+            "supplement_count",
+            "digitised",
+            "paid_online",
+            "e_result",
+            "note",
+            "allowed_actions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, record) -> list[str]:
+        return [action.replace("_", "-") for action in allowed_actions(record.status)]
+
+
+class DeliveryRecordSerializer(RecordSerializer):
+    """What post office staff see: enough to deliver a result, never the personal ID."""
+
+    class Meta(RecordSerializer.Meta):
+        fields = [
+            "code",
+            "status",
+            "status_label",
+            "procedure_name",
+            "receiving_unit",
+            "agent_point",
+            "applicant_name",
+            "applicant_phone",
+            "applicant_address",
+            "due_date",
+            "finished_at",
+            "returned_at",
+            "return_method",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class RecordEventSerializer(serializers.ModelSerializer):
+    action_label = serializers.SerializerMethodField()
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RecordEvent
+        fields = [
+            "at",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "actor",
+            "note",
+            "data",
+        ]
+        read_only_fields = fields
+
+    def get_action_label(self, event) -> str:
+        return str(ACTION_LABELS.get(event.action, event.action))
+
+
+class RecordCreateSerializer(serializers.Serializer):
+    """Input of ``POST /records/``: a dossier received at the desk. Rules are checked by the
+    receiving service; this only checks types."""
+
+    procedure = serializers.CharField(max_length=100, help_text="Procedure key")
+    receiving_unit = serializers.CharField(
+        max_length=5, required=False, help_text="Unit code; defaults to the clerk's unit"
+    )
+    handling_unit = serializers.CharField(max_length=5, required=False)
+    agent_point = serializers.CharField(max_length=20, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    applicant_name = serializers.CharField(max_length=150, allow_blank=True)
+    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_old_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False)
+    digitised = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RecordUpdateSerializer(serializers.Serializer):
+    """Input of ``PATCH /records/{code}/``: contact details, note, digitised flag."""
+
+    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    digitised = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+# --- Inputs of the lifecycle actions ---------------------------------------------------------
+
+
+class ActionInput(serializers.Serializer):
+    at = serializers.DateTimeField(
+        required=False, help_text="When it happened (default: now); not in the future"
+    )
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="The version you saw; 409 if it changed"
+    )
+
+
+class NoteInput(ActionInput):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReasonInput(ActionInput):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class PaymentInput(NoteInput):
+    amount = serializers.IntegerField(min_value=0, required=False, help_text="In đồng")
+
+
+class PaidInput(NoteInput):
+    online = serializers.BooleanField(required=False, default=False)
+
+
+class ResolveInput(NoteInput):
+    e_result = serializers.BooleanField(
+        required=False, default=False, help_text="The result is issued electronically"
+    )
+
+
+class ReturnInput(NoteInput):
+    method = serializers.ChoiceField(choices=ReturnMethod.choices)
+
+
+class ExtendInput(ActionInput):
+    new_due_date = serializers.DateField()
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+ACTION_INPUTS = {
+    "receive": NoteInput,
+    "refuse": ReasonInput,
+    "process": NoteInput,
+    "request_supplement": ReasonInput,
+    "supplement": NoteInput,
+    "request_payment": PaymentInput,
+    "paid": PaidInput,
+    "resolve": ResolveInput,
+    "withdraw": NoteInput,
+    "stop": ReasonInput,
+    "return": ReturnInput,
+    "extend": ExtendInput,
+}
