@@ -25,6 +25,8 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("Records"), "records:list", frozenset({Role.CLERK, Role.COMMUNE_LEADER, Role.ADMIN})),
+    NavItem(_("Receive a record"), "records:new", frozenset({Role.CLERK})),
     NavItem(_("Service centres"), "communes:directory", None),
     NavItem(_("Administration"), "admin:index", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
     NavItem(_("API"), "api-docs", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
@@ -35,7 +37,5 @@ def items_for(user) -> list[NavItem]:
     authenticated = bool(user and user.is_authenticated)
     role = getattr(user, "role", None) if authenticated else None
     return [
-        item
-        for item in NAV_ITEMS
-        if item.roles is None or (authenticated and (role in item.roles or user.is_superuser))
+        item for item in NAV_ITEMS if item.roles is None or (authenticated and role in item.roles)
     ]

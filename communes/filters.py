@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneKind
-from hue_admin.text import fold
+from hue_admin.text import words_q
 
 
 class CommuneFilter(django_filters.FilterSet):
@@ -14,4 +14,4 @@ class CommuneFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(name_folded__contains=fold(value))
+        return queryset.filter(words_q("name_folded", value))

@@ -4,20 +4,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from agent_points.models import AgentPoint
 from communes.models import Commune
-from hue_admin.text import fold
 
 
-def directory_units(*, query: str = "", kind: str = "") -> QuerySet[Commune]:
-    """Active units with the number of their active agent points, filtered by a
-    diacritic-insensitive ``query`` on the name and by ``kind``."""
+def directory_units() -> QuerySet[Commune]:
+    """Active units with the number of their active agent points, wards first as the city
+    lists them. Filter with ``communes.filters.CommuneFilter``."""
     units = Commune.objects.filter(active=True).annotate(
         point_count=Count("agent_points", filter=Q(agent_points__active=True))
     )
-    if query:
-        units = units.filter(name_folded__contains=fold(query))
-    if kind:
-        units = units.filter(kind=kind)
-    return units.order_by("-kind", "name_folded")  # wards first, as the city lists them
+    return units.order_by("-kind", "name_folded")
 
 
 def directory_unit(code: str) -> Commune | None:

@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from communes.filters import CommuneFilter
 from communes.models import CommuneKind
 from communes.selectors import directory_unit, directory_units
 
@@ -8,13 +9,12 @@ from communes.selectors import directory_unit, directory_units
 def directory(request):
     query = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
-    if kind not in CommuneKind.values:
-        kind = ""
-    units = list(directory_units(query=query, kind=kind))
+    filterset = CommuneFilter({"search": query, "kind": kind}, queryset=directory_units())
+    units = list(filterset.qs)
     context = {
         "units": units,
         "query": query,
-        "kind": kind,
+        "kind": kind if kind in CommuneKind.values else "",
         "kinds": CommuneKind.choices,
         "ward_count": sum(1 for u in units if u.kind == CommuneKind.WARD),
         "commune_count": sum(1 for u in units if u.kind == CommuneKind.COMMUNE),

@@ -4,9 +4,16 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from accounts.models import UNIT_ROLES
+
 
 @login_required
 def home(request):
+    """A unit's staff land on their workspace; others on their role's home."""
+    if request.user.role in UNIT_ROLES:
+        from records.views import workspace
+
+        return workspace(request)
     return render(request, "home.html", {"workplace": request.user.workplace})
 
 

@@ -3,13 +3,24 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hue_admin.text import fold
-from records.models import Channel, Outcome, Procedure, Record, Status, TimeUnit
+from hue_admin.text import words_q
+from records.models import (
+    OPEN_STATUSES,
+    Channel,
+    Outcome,
+    Procedure,
+    Record,
+    Status,
+    TimeUnit,
+)
 from records.selectors import overdue_q
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _local_midnight(day) -> datetime:
@@ -22,14 +33,29 @@ class RecordFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
-    procedure = django_filters.CharFilter(field_name="procedure__key", label=_("Procedure key"))
+    procedure = django_filters.ModelChoiceFilter(
+        queryset=Procedure.objects.order_by("field", "name"),
+        to_field_name="key",
+        label=_("Procedure"),
+    )
     agent_point = django_filters.CharFilter(field_name="agent_point__code", label=_("Agent point"))
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
     received_from = django_filters.DateFilter(
-        method="filter_received_from", label=_("Received from (date)")
+        method="filter_received_from", label=_("Received from (date)"), widget=DATE_WIDGET
     )
     received_to = django_filters.DateFilter(
-        method="filter_received_to", label=_("Received to (date, inclusive)")
+        method="filter_received_to", label=_("Received to (date, inclusive)"), widget=DATE_WIDGET
+    )
+    due_from = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("Appointment from"), widget=DATE_WIDGET
+    )
+    due_to = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Appointment to"), widget=DATE_WIDGET
+    )
+    open = django_filters.ChoiceFilter(
+        choices=[("true", _("yes")), ("false", _("no"))],
+        method="filter_open",
+        label=_("Still open"),
     )
     overdue = django_filters.ChoiceFilter(
         choices=[("true", _("yes")), ("false", _("no"))],
@@ -66,13 +92,15 @@ class RecordFilter(django_filters.FilterSet):
         condition = overdue_q(timezone.localdate())
         return queryset.filter(condition if value == "true" else ~condition)
 
+    def filter_open(self, queryset, name, value):
+        condition = Q(status__in=OPEN_STATUSES)
+        return queryset.filter(condition if value == "true" else ~condition)
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(applicant_name_folded__contains=fold(value))
-        )
+        return queryset.filter(Q(code__icontains=value) | words_q("applicant_name_folded", value))
 
 
 class ProcedureFilter(django_filters.FilterSet):
@@ -87,4 +115,4 @@ class ProcedureFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(key__icontains=value) | Q(name_folded__contains=fold(value)))
+        return queryset.filter(Q(key__icontains=value) | words_q("name_folded", value))

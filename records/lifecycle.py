@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "stop": _("stop handling"),
     "return": _("return the result"),
     "extend": _("extend the appointment date"),
+    "update": _("correct details"),
 }
 
 

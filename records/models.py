@@ -296,6 +296,12 @@ class RecordEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Record history is append-only.")
 
+    @property
+    def action_label(self) -> str:
+        from records.lifecycle import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class RecordSequence(models.Model):
     """Last record-code sequence number issued per receiving unit per local day."""

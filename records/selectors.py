@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -48,3 +48,36 @@ def overdue_records(user, *, as_of: date | None = None) -> QuerySet[Record]:
 
 def active_procedures() -> QuerySet[Procedure]:
     return Procedure.objects.filter(active=True)
+
+
+def workspace_summary(user, *, today: date, soon_until: date) -> dict:
+    """The counts on a clerk's home, in one aggregate query over the user's scope:
+    today's intake by channel, open records due between today and ``soon_until``, overdue,
+    awaiting a supplement, resolved but not returned."""
+    from django.db.models import Count
+
+    from records.models import Channel, Status
+
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    end = start + timedelta(days=1)
+    received_today = Q(received_at__gte=start, received_at__lt=end)
+    counts = records_for_user(user).aggregate(
+        received_today=Count("id", filter=received_today),
+        **{
+            f"received_today_{channel.value}": Count(
+                "id", filter=received_today & Q(channel=channel)
+            )
+            for channel in Channel
+        },
+        due_soon=Count(
+            "id",
+            filter=Q(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon_until),
+        ),
+        overdue=Count("id", filter=overdue_q(today)),
+        awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
+        not_returned=Count("id", filter=Q(status=Status.RESOLVED)),
+    )
+    counts["by_channel"] = [
+        (channel, counts.pop(f"received_today_{channel.value}")) for channel in Channel
+    ]
+    return counts

@@ -31,7 +31,7 @@ def test_login_per_role_lands_on_home_with_role_and_workplace(client, request, f
 
 
 def test_login_page_is_vietnamese_by_default(client):
-    response = client.get(reverse("accounts:login"))
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     page = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="vi">' in page

@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from records.lifecycle import ACTION_LABELS, allowed_actions
+from records.lifecycle import allowed_actions
 from records.models import Channel, Outcome, Procedure, Record, RecordEvent, ReturnMethod
 from records.validation import mask_id, mask_phone
 
@@ -143,7 +143,7 @@ class DeliveryRecordSerializer(RecordSerializer):
 
 
 class RecordEventSerializer(serializers.ModelSerializer):
-    action_label = serializers.SerializerMethodField()
+    action_label = serializers.CharField(read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -159,9 +159,6 @@ class RecordEventSerializer(serializers.ModelSerializer):
             "data",
         ]
         read_only_fields = fields
-
-    def get_action_label(self, event) -> str:
-        return str(ACTION_LABELS.get(event.action, event.action))
 
 
 class RecordCreateSerializer(serializers.Serializer):

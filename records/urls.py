@@ -1,0 +1,16 @@
+from django.urls import path
+
+from records import views
+
+app_name = "records"
+urlpatterns = [
+    path("", views.record_list, name="list"),
+    path("export.csv", views.record_export, name="export"),
+    path("new/", views.record_new, name="new"),
+    path("new/procedures/", views.procedure_options, name="procedure-options"),
+    path("new/due-preview/", views.due_preview, name="due-preview"),
+    path("<str:code>/", views.record_detail, name="detail"),
+    path("<str:code>/act/<str:action>/", views.record_act, name="act"),
+    path("<str:code>/receipt/", views.receipt_slip, name="receipt-slip"),
+    path("<str:code>/control/", views.control_slip, name="control-slip"),
+]

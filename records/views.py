@@ -1,0 +1,391 @@
+"""The clerk's workspace: home, list, CSV export, receipt, detail with actions, slips.
+
+Views are thin: they read through the scoped selectors (another unit's record is a 404),
+write through the lifecycle services, and put the services' field errors on the forms.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import UNIT_ROLES, Role
+from records.calendar import WorkingCalendar
+from records.deadlines import appointment_date
+from records.exceptions import RecordConflict
+from records.filters import ProcedureFilter, RecordFilter
+from records.forms import ACTION_FORMS, RecordReceiveForm, service_arguments
+from records.lifecycle import ACTION_LABELS, allowed_actions
+from records.models import AccessChannel, Channel, Procedure, Status
+from records.permissions import can_see_identifiers
+from records.selectors import (
+    active_procedures,
+    record_for_user,
+    record_history,
+    records_for_user,
+    workspace_summary,
+)
+from records.services import ACTION_SERVICES, log_personal_data_access, record_receive_new
+from records.validation import mask_id, mask_phone
+
+PAGE_SIZE = 50
+IDENTIFIERS = ["applicant_id_number", "applicant_old_id_number", "applicant_phone"]
+
+
+def _can_write(user) -> bool:
+    return user.role in (Role.CLERK, Role.ADMIN) or user.is_superuser
+
+
+def _require_unit_user(user):
+    """The workspace is for a unit's clerks and leader (and administrators)."""
+    if user.role not in UNIT_ROLES and user.role != Role.ADMIN and not user.is_superuser:
+        raise PermissionDenied
+
+
+def _record_or_404(user, code: str):
+    record = record_for_user(user, code)
+    if record is None:
+        raise Http404
+    return record
+
+
+def _list_url(**filters) -> str:
+    return f"{reverse('records:list')}?{urlencode(filters, doseq=True)}"
+
+
+@login_required
+def workspace(request):
+    """A unit's home: today's intake, what is due soon, overdue, waiting, to hand back."""
+    _require_unit_user(request.user)
+    today = timezone.localdate()
+    soon_until = WorkingCalendar().add_working_days(today, 2)
+    summary = workspace_summary(request.user, today=today, soon_until=soon_until)
+    iso_today = today.isoformat()
+    received = {"received_from": iso_today, "received_to": iso_today}
+    cards = [
+        (_("Received today"), summary["received_today"], _list_url(**received), ""),
+        (
+            _("Due today and in the next 2 working days"),
+            summary["due_soon"],
+            _list_url(open="true", due_from=iso_today, due_to=soon_until.isoformat()),
+            "warn" if summary["due_soon"] else "",
+        ),
+        (
+            _("Overdue"),
+            summary["overdue"],
+            _list_url(overdue="true", ordering="due_date"),
+            "danger" if summary["overdue"] else "",
+        ),
+        (
+            _("Awaiting supplement"),
+            summary["awaiting_supplement"],
+            _list_url(status=Status.SUPPLEMENT_REQUESTED),
+            "",
+        ),
+        (
+            _("Resolved, not yet returned"),
+            summary["not_returned"],
+            _list_url(status=Status.RESOLVED),
+            "",
+        ),
+    ]
+    channels = [
+        (channel.label, count, _list_url(channel=channel.value, **received))
+        for channel, count in summary["by_channel"]
+    ]
+    context = {
+        "cards": cards,
+        "channels": channels,
+        "today": today,
+        "soon_until": soon_until,
+        "can_write": _can_write(request.user),
+    }
+    return render(request, "records/workspace.html", context)
+
+
+def _filtered(request):
+    queryset = records_for_user(request.user).select_related("agent_point")
+    return RecordFilter(request.GET or None, queryset=queryset, request=request)
+
+
+@login_required
+def record_list(request):
+    _require_unit_user(request.user)
+    filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        records = records_for_user(request.user).none()
+    else:
+        records = filterset.qs
+        if not request.GET.get("ordering"):
+            records = records.order_by("-received_at", "-id")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": [
+            (record, mask_id(record.applicant_id_number), mask_phone(record.applicant_phone))
+            for record in page.object_list
+        ],
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "can_write": _can_write(request.user),
+    }
+    status = 400 if filterset.is_bound and not filterset.is_valid() else 200
+    return render(request, "records/record_list.html", context, status=status)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@require_GET
+def record_export(request):
+    """The filtered list as CSV (UTF-8 with BOM for spreadsheet programs), ID and phone
+    masked. The export of applicants' names is logged."""
+    _require_unit_user(request.user)
+    filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponse(str(filterset.errors), status=400, content_type="text/plain")
+    records = list(filterset.qs.order_by("received_at", "id"))
+    log_personal_data_access(
+        user=request.user, records=records, fields=["applicant_name"], via=AccessChannel.EXPORT
+    )
+    writer = csv.writer(_Echo())
+    header = [
+        _("Record code"),
+        _("Procedure"),
+        _("Channel"),
+        _("Status"),
+        _("Receiving unit"),
+        _("Applicant"),
+        _("Personal ID number"),
+        _("Phone"),
+        _("Received at"),
+        _("Appointment date"),
+        _("Extended to"),
+        _("Finished at"),
+        _("Outcome"),
+        _("Returned at"),
+        _("Return method"),
+    ]
+
+    def local(moment):
+        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for r in records:
+            yield writer.writerow(
+                [
+                    r.code,
+                    r.procedure.name,
+                    r.get_channel_display(),
+                    r.get_status_display(),
+                    r.receiving_unit.name,
+                    r.applicant_name,
+                    mask_id(r.applicant_id_number),
+                    mask_phone(r.applicant_phone),
+                    local(r.received_at),
+                    r.due_date.strftime("%d/%m/%Y") if r.due_date else "",
+                    r.extended_due_date.strftime("%d/%m/%Y") if r.extended_due_date else "",
+                    local(r.finished_at),
+                    r.get_outcome_display(),
+                    local(r.returned_at),
+                    r.get_return_method_display(),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="ho-so-{stamp}.csv"'
+    return response
+
+
+@login_required
+def record_new(request):
+    if request.user.role != Role.CLERK:
+        raise PermissionDenied
+    unit = request.user.commune
+    form = RecordReceiveForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = record_receive_new(
+                actor=request.user, receiving_unit=unit, **form.service_arguments()
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Record %(code)s received.") % {"code": record.code})
+            return redirect("records:receipt-slip", code=record.code)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "unit": unit, "procedures": active_procedures()}
+    return render(request, "records/record_new.html", context, status=status)
+
+
+@login_required
+@require_GET
+def procedure_options(request):
+    """htmx: the procedure <option>s matching ``q`` without diacritics."""
+    filterset = ProcedureFilter({"search": request.GET.get("q", "")[:100]}, active_procedures())
+    procedures = filterset.qs.order_by("field", "name") if filterset.is_valid() else []
+    selected = request.GET.get("procedure", "")
+    return render(
+        request,
+        "records/partials/procedure_options.html",
+        {"procedures": procedures[:200], "selected": selected},
+    )
+
+
+@login_required
+@require_GET
+def due_preview(request):
+    """htmx: the appointment date the record would get, before saving."""
+    procedure = Procedure.objects.filter(key=request.GET.get("procedure", ""), active=True).first()
+    received_at = timezone.now()
+    raw = request.GET.get("received_at", "")
+    if raw:
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(raw)
+        if parsed is not None:
+            received_at = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    due = None
+    if procedure is not None:
+        due = appointment_date(
+            received_at, procedure.time_limit, procedure.time_unit, WorkingCalendar()
+        )
+    return render(
+        request,
+        "records/partials/due_preview.html",
+        {"procedure": procedure, "due": due, "received_at": received_at},
+    )
+
+
+def _errors_to_form(form, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+def _detail_context(request, record, *, forms=None, show_identifiers=None):
+    if show_identifiers is None:
+        show_identifiers = can_see_identifiers(request.user, record)
+    writable = _can_write(request.user)
+    actions = []
+    if writable:
+        forms = forms or {}
+        for name in allowed_actions(record.status):
+            form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
+            actions.append(
+                {
+                    "name": name,
+                    "label": ACTION_LABELS[name],
+                    "form": form,
+                    "open": name in forms,
+                    "url": reverse("records:act", kwargs={"code": record.code, "action": name}),
+                }
+            )
+    return {
+        "record": record,
+        "events": record_history(record),
+        "actions": actions,
+        "show_identifiers": show_identifiers,
+        "masked_id": mask_id(record.applicant_id_number),
+        "masked_old_id": mask_id(record.applicant_old_id_number),
+        "masked_phone": mask_phone(record.applicant_phone),
+        "today": timezone.localdate(),
+        "can_write": writable,
+    }
+
+
+@login_required
+@require_GET
+def record_detail(request, code: str):
+    _require_unit_user(request.user)
+    record = _record_or_404(request.user, code)
+    context = _detail_context(request, record)
+    if context["show_identifiers"]:
+        log_personal_data_access(
+            user=request.user, records=[record], fields=IDENTIFIERS, via=AccessChannel.WEB
+        )
+    return render(request, "records/record_detail.html", context)
+
+
+@login_required
+@require_POST
+def record_act(request, code: str, action: str):
+    _require_unit_user(request.user)
+    if action not in ACTION_FORMS:
+        raise Http404
+    record = _record_or_404(request.user, code)
+    if not _can_write(request.user):
+        raise PermissionDenied
+    form = ACTION_FORMS[action](request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            record = ACTION_SERVICES[action](
+                record=record, actor=request.user, **service_arguments(form)
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except RecordConflict as exc:
+            messages.error(request, exc.message)
+            status = 409
+            record.refresh_from_db()
+            form = None
+        else:
+            messages.success(
+                request,
+                _("Done: %(action)s.") % {"action": ACTION_LABELS[action]},
+            )
+            return redirect("records:detail", code=record.code)
+    context = _detail_context(
+        request, record, forms={action: form} if form is not None else {}, show_identifiers=False
+    )
+    return render(request, "records/record_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def receipt_slip(request, code: str):
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, to print and hand to the applicant."""
+    _require_unit_user(request.user)
+    record = _record_or_404(request.user, code)
+    if record.received_at is None:
+        raise Http404
+    if can_see_identifiers(request.user, record):
+        log_personal_data_access(
+            user=request.user, records=[record], fields=["applicant_phone"], via=AccessChannel.WEB
+        )
+    return render(request, "records/slip_receipt.html", {"record": record})
+
+
+@login_required
+@require_GET
+def control_slip(request, code: str):
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ: every step with its time and officer."""
+    _require_unit_user(request.user)
+    record = _record_or_404(request.user, code)
+    return render(
+        request,
+        "records/slip_control.html",
+        {"record": record, "events": record_history(record), "channels": Channel},
+    )
