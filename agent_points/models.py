@@ -39,3 +39,35 @@ class AgentPoint(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+
+class OnlineAssistance(models.Model):
+    """How many citizens the agent point helped to file online on one day (one row per point
+    and day; a new entry for the same day replaces the count)."""
+
+    agent_point = models.ForeignKey(
+        AgentPoint,
+        verbose_name=_("agent point"),
+        on_delete=models.PROTECT,
+        related_name="online_assistance",
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("citizens helped to file online"))
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("online filing assistance")
+        verbose_name_plural = _("online filing assistance")
+        constraints = [
+            models.UniqueConstraint(fields=["agent_point", "day"], name="onlineassistance_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_point_id} {self.day}: {self.count}"

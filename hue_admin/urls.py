@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("directory/", include("communes.urls")),
     path("records/", include("records.urls")),
+    path("post/", include("agent_points.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("hue_admin.api.urls")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
-from accounts.models import UNIT_ROLES
+from accounts.models import UNIT_ROLES, Role
 
 
 @login_required
@@ -12,6 +12,10 @@ def home(request):
     """A unit's staff land on their workspace; others on their role's home."""
     if request.user.role in UNIT_ROLES:
         from records.views import workspace
+
+        return workspace(request)
+    if request.user.role == Role.POST_STAFF:
+        from agent_points.views import workspace
 
         return workspace(request)
     return render(request, "home.html", {"workplace": request.user.workplace})

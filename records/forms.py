@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agent_points.models import AgentPoint
 from communes.models import Commune
-from records.models import Channel, Procedure, ReturnMethod
+from records.models import Channel, Procedure, ResultDelivery, ReturnMethod
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,6 +62,12 @@ class RecordReceiveForm(forms.Form):
         to_field_name="code",
         required=False,
     )
+    result_delivery = forms.ChoiceField(
+        label=_("Result wanted"),
+        choices=ResultDelivery.choices,
+        initial=ResultDelivery.AT_UNIT,
+        required=False,
+    )
     digitised = forms.BooleanField(label=_("Dossier digitised"), required=False)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -76,8 +82,9 @@ class RecordReceiveForm(forms.Form):
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         applicant = {name: data.pop(name) for name in list(data) if name.startswith("applicant_")}
-        if not data["received_at"]:
-            data.pop("received_at")
+        if not data.get("received_at"):
+            data.pop("received_at", None)
+        data["result_delivery"] = data.get("result_delivery") or ResultDelivery.AT_UNIT
         return {**data, "applicant": applicant}
 
 

@@ -51,10 +51,30 @@ TRANSITIONS: dict[str, Transition] = {
     "extend": Transition(
         frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}), None
     ),
+    # Post-office work at an agent point (agent_points.services).
+    "digitise": Transition(
+        frozenset(
+            {
+                S.RECEIVED,
+                S.PROCESSING,
+                S.SUPPLEMENT_REQUESTED,
+                S.AWAITING_PAYMENT,
+                S.WITHDRAWAL_REQUESTED,
+                S.RESOLVED,
+            }
+        ),
+        None,
+    ),
+    "take_over": Transition(frozenset({S.RESOLVED}), None),
+    "deliver": Transition(frozenset({S.RESOLVED}), S.RETURNED),
+    "undeliverable": Transition(frozenset({S.RESOLVED}), None),
 }
 
-# Actions on an existing record (everything but creation), in the order a clerk meets them.
-RECORD_ACTIONS = [action for action, rule in TRANSITIONS.items() if rule.sources]
+POINT_ACTIONS = ["digitise", "take_over", "deliver", "undeliverable"]
+# The unit's actions on an existing record, in the order a clerk meets them.
+RECORD_ACTIONS = [
+    action for action, rule in TRANSITIONS.items() if rule.sources and action not in POINT_ACTIONS
+]
 
 ACTION_LABELS = {
     "submit": _("submit online"),
@@ -71,9 +91,13 @@ ACTION_LABELS = {
     "return": _("return the result"),
     "extend": _("extend the appointment date"),
     "update": _("correct details"),
+    "digitise": _("digitise the dossier"),
+    "take_over": _("take over the result at the agent point"),
+    "deliver": _("deliver the result"),
+    "undeliverable": _("undeliverable, back to the unit"),
 }
 
 
-def allowed_actions(status: int) -> list[str]:
-    """The actions allowed on a record in ``status``, in display order."""
-    return [action for action in RECORD_ACTIONS if status in TRANSITIONS[action].sources]
+def allowed_actions(status: int, actions: list[str] = RECORD_ACTIONS) -> list[str]:
+    """The ``actions`` allowed on a record in ``status``, in display order."""
+    return [action for action in actions if status in TRANSITIONS[action].sources]

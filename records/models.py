@@ -134,6 +134,15 @@ class ReturnMethod(models.TextChoices):
     ONLINE = "online", _("electronically")
 
 
+class ResultDelivery(models.TextChoices):
+    """Where the applicant wants the result: at the unit's desk, at the agent point, or
+    delivered home by Vietnam Post."""
+
+    AT_UNIT = "unit", _("at the unit's desk")
+    AT_POINT = "point", _("at the agent point")
+    BY_POST = "post", _("delivered home by post")
+
+
 class Record(TimeStampedModel):
     """A citizen's dossier (hồ sơ) received for an administrative procedure.
 
@@ -189,6 +198,15 @@ class Record(TimeStampedModel):
         null=True,
         blank=True,
         related_name="records",
+    )
+    result_delivery = models.CharField(
+        _("result wanted"),
+        max_length=10,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.AT_UNIT,
+    )
+    result_at_point_since = models.DateTimeField(
+        _("result taken over by the agent point at"), null=True, blank=True
     )
     digitised = models.BooleanField(_("digitised"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)

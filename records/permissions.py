@@ -7,12 +7,17 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 
 
-def ensure_can_receive(actor, unit) -> None:
-    """Clerks receive for their own unit; administrators for any. ``actor=None`` is the system
-    (synchronisation, seeding)."""
+def ensure_can_receive(actor, unit, *, channel=None) -> None:
+    """Clerks receive for their own unit; post office staff receive postal dossiers for any
+    unit (the dossier is then linked to their agent point); administrators receive for any.
+    ``actor=None`` is the system (synchronisation, seeding)."""
+    from records.models import Channel
+
     if actor is None or actor.role == Role.ADMIN or actor.is_superuser:
         return
     if actor.role == Role.CLERK and actor.commune_id == unit.pk:
+        return
+    if actor.role == Role.POST_STAFF and channel == Channel.POSTAL:
         return
     raise PermissionDenied(_("You may only receive records for your own unit."))
 
@@ -27,6 +32,23 @@ def ensure_can_act(actor, record) -> None:
     ):
         return
     raise PermissionDenied(_("You may not change this record."))
+
+
+def ensure_can_act_at_point(actor, record) -> None:
+    """Post office staff act on records linked to their agent point; administrators on any."""
+    if actor is None or actor.role == Role.ADMIN or actor.is_superuser:
+        return
+    if actor.role == Role.POST_STAFF and record.agent_point_id == actor.agent_point_id:
+        return
+    raise PermissionDenied(_("You may not change this record."))
+
+
+def ensure_can_digitise(actor, record) -> None:
+    """Digitising is done at the unit's desk or at the record's agent point."""
+    if actor is not None and actor.role == Role.POST_STAFF:
+        ensure_can_act_at_point(actor, record)
+    else:
+        ensure_can_act(actor, record)
 
 
 def can_see_identifiers(user, record) -> bool:

@@ -31,6 +31,7 @@ from records.models import (
     Procedure,
     Record,
     RecordEvent,
+    ResultDelivery,
     ReturnMethod,
     Status,
 )
@@ -54,6 +55,8 @@ LIFECYCLE_FIELDS = [
     "digitised",
     "paid_online",
     "e_result",
+    "result_delivery",
+    "result_at_point_since",
 ]
 
 
@@ -71,10 +74,12 @@ def record_receive_new(
     handling_unit: Commune | str | None = None,
     agent_point: AgentPoint | str | None = None,
     digitised: bool = False,
+    result_delivery: str = ResultDelivery.AT_UNIT,
     note: str = "",
 ) -> Record:
     """Receive a complete dossier at the desk: create the record in status *received*, issue
-    its code and set its appointment date."""
+    its code and set its appointment date. ``result_delivery`` says where the applicant wants
+    the result (unit's desk, agent point, home by post); the last two need an agent point."""
     now = timezone.now()
     received_at = received_at or now
     fields = _clean_new_record(
@@ -87,8 +92,9 @@ def record_receive_new(
         moment=received_at,
         moment_field="received_at",
         now=now,
+        result_delivery=result_delivery,
     )
-    ensure_can_receive(actor, fields["receiving_unit"])
+    ensure_can_receive(actor, fields["receiving_unit"], channel=channel)
     with transaction.atomic():
         record = Record(
             **fields,
@@ -154,7 +160,7 @@ def record_receive(*, record: Record, actor, at=None, expected_version=None, not
         _stamp_receipt(current, moment, calendar)
         data["due_date"] = current.due_date.isoformat()
 
-    return _transition(record, "receive", actor, at, expected_version, note, change)
+    return apply_transition(record, "receive", actor, at, expected_version, note, change)
 
 
 def record_refuse(*, record: Record, actor, reason: str, at=None, expected_version=None):
@@ -164,12 +170,12 @@ def record_refuse(*, record: Record, actor, reason: str, at=None, expected_versi
     def change(current, calendar, moment, data):
         current.finished_at = moment
 
-    return _transition(record, "refuse", actor, at, expected_version, reason, change)
+    return apply_transition(record, "refuse", actor, at, expected_version, reason, change)
 
 
 def record_process(*, record: Record, actor, at=None, expected_version=None, note=""):
     """Hand the record to the competent officer."""
-    return _transition(record, "process", actor, at, expected_version, note)
+    return apply_transition(record, "process", actor, at, expected_version, note)
 
 
 def record_request_supplement(
@@ -182,12 +188,14 @@ def record_request_supplement(
         current.supplement_count += 1
         data["supplement_count"] = current.supplement_count
 
-    return _transition(record, "request_supplement", actor, at, expected_version, reason, change)
+    return apply_transition(
+        record, "request_supplement", actor, at, expected_version, reason, change
+    )
 
 
 def record_supplement(*, record: Record, actor, at=None, expected_version=None, note=""):
     """The applicant supplied the documents; the appointment date moves by the pause."""
-    return _transition(record, "supplement", actor, at, expected_version, note)
+    return apply_transition(record, "supplement", actor, at, expected_version, note)
 
 
 def record_request_payment(
@@ -201,7 +209,7 @@ def record_request_payment(
         if amount is not None:
             data["amount"] = amount
 
-    return _transition(record, "request_payment", actor, at, expected_version, note, change)
+    return apply_transition(record, "request_payment", actor, at, expected_version, note, change)
 
 
 def record_paid(
@@ -213,7 +221,7 @@ def record_paid(
         current.paid_online = current.paid_online or online
         data["online"] = online
 
-    return _transition(record, "paid", actor, at, expected_version, note, change)
+    return apply_transition(record, "paid", actor, at, expected_version, note, change)
 
 
 def record_resolve(
@@ -224,18 +232,18 @@ def record_resolve(
     def change(current, calendar, moment, data):
         current.e_result = current.e_result or e_result
 
-    return _transition(record, "resolve", actor, at, expected_version, note, change)
+    return apply_transition(record, "resolve", actor, at, expected_version, note, change)
 
 
 def record_withdraw(*, record: Record, actor, at=None, expected_version=None, note=""):
     """The applicant asks to withdraw the dossier."""
-    return _transition(record, "withdraw", actor, at, expected_version, note)
+    return apply_transition(record, "withdraw", actor, at, expected_version, note)
 
 
 def record_stop(*, record: Record, actor, reason: str, at=None, expected_version=None):
     """Stop handling (rejected after review, or withdrawn): finished, with an outcome."""
     reason = _required_text(reason, "reason", _("Give the reason for stopping."))
-    return _transition(record, "stop", actor, at, expected_version, reason)
+    return apply_transition(record, "stop", actor, at, expected_version, reason)
 
 
 def record_return(
@@ -258,7 +266,7 @@ def record_return(
         current.return_method = method
         data["method"] = method
 
-    return _transition(record, "return", actor, at, expected_version, note, change)
+    return apply_transition(record, "return", actor, at, expected_version, note, change)
 
 
 def record_extend(
@@ -283,10 +291,17 @@ def record_extend(
         )
         current.extended_due_date = new_due_date
 
-    return _transition(record, "extend", actor, at, expected_version, reason, change)
+    return apply_transition(record, "extend", actor, at, expected_version, reason, change)
 
 
-EDITABLE_DETAILS = ("applicant_phone", "applicant_email", "applicant_address", "note", "digitised")
+EDITABLE_DETAILS = (
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "note",
+    "digitised",
+    "result_delivery",
+)
 
 
 def record_update_details(
@@ -310,6 +325,8 @@ def record_update_details(
     for name in ("applicant_address", "applicant_email", "note"):
         if name in cleaned:
             cleaned[name] = " ".join(str(cleaned[name] or "").split())
+    if "result_delivery" in cleaned and cleaned["result_delivery"] not in ResultDelivery.values:
+        errors["result_delivery"] = [_("Choose where the result is handed over.")]
     if len(cleaned.get("applicant_address", "")) > 255:
         errors["applicant_address"] = [_("The address is too long (255 characters at most).")]
     if errors:
@@ -361,7 +378,7 @@ ACTION_SERVICES: dict[str, Callable[..., Record]] = {
 # --- Internals -----------------------------------------------------------------------------
 
 
-def _transition(
+def apply_transition(
     record: Record,
     action: str,
     actor,
@@ -369,12 +386,17 @@ def _transition(
     expected_version: int | None,
     note: str,
     change: Callable[[Record, WorkingCalendar, datetime, dict], None] | None = None,
+    *,
+    permission: Callable = ensure_can_act,
 ) -> Record:
+    """Apply lifecycle ``action`` to ``record``: lock, check ``permission(actor, record)``,
+    the version and the status, run ``change`` on the locked row, save, write the event.
+    The building block of every action service, here and in ``agent_points.services``."""
     rule = TRANSITIONS[action]
     now = timezone.now()
     moment = at or now
     with transaction.atomic():
-        current = _lock(record, actor, expected_version)
+        current = _lock(record, actor, expected_version, permission)
         if current.status not in rule.sources:
             raise InvalidTransition(action, current.get_status_display())
         _check_moment(moment, now, after=_last_event_time(current))
@@ -390,7 +412,7 @@ def _transition(
         if change is not None:
             change(current, calendar, moment, data)
         current.status = target
-        if target in (Status.RESOLVED, Status.STOPPED):
+        if target != from_status and target in (Status.RESOLVED, Status.STOPPED):
             current.finished_at = moment
             current.outcome = outcome_for(
                 moment, current.due_date, supplement_count=current.supplement_count
@@ -401,14 +423,16 @@ def _transition(
     return current
 
 
-def _lock(record: Record, actor, expected_version: int | None) -> Record:
+def _lock(
+    record: Record, actor, expected_version: int | None, permission: Callable = ensure_can_act
+) -> Record:
     """Re-read the record under a row lock and check the actor and the expected version."""
     current = (
         Record.objects.select_for_update()
         .select_related("receiving_unit", "procedure")
         .get(pk=record.pk)
     )
-    ensure_can_act(actor, current)
+    permission(actor, current)
     if expected_version is not None and current.version != expected_version:
         raise RecordConflict()
     return current
@@ -503,9 +527,19 @@ def _clean_new_record(
     moment,
     moment_field,
     now,
+    result_delivery: str = ResultDelivery.AT_UNIT,
 ) -> dict:
     errors: dict[str, list] = {}
-    fields: dict = {"channel": channel}
+    fields: dict = {"channel": channel, "result_delivery": result_delivery}
+    if result_delivery not in ResultDelivery.values:
+        errors["result_delivery"] = [_("Choose where the result is handed over.")]
+    elif result_delivery != ResultDelivery.AT_UNIT and not agent_point:
+        errors["agent_point"] = [_("Choose the agent point that hands over the result.")]
+    if (
+        result_delivery == ResultDelivery.BY_POST
+        and not (applicant or {}).get("applicant_address", "").strip()
+    ):
+        errors["applicant_address"] = [_("An address is required for postal delivery.")]
     lookups = [
         ("procedure", Procedure, procedure, "key", _("Unknown or inactive procedure.")),
         ("receiving_unit", Commune, receiving_unit, "code", _("Unknown receiving unit.")),

@@ -18,3 +18,25 @@ class ClerkWritesOthersRead(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         return user.role in (Role.CLERK, Role.ADMIN) or user.is_superuser
+
+
+class PostStaffWrites(BasePermission):
+    """Post office staff (and administrators) do the agent point's work."""
+
+    message = "Only post office staff of an agent point may do this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return user.role in (Role.POST_STAFF, Role.ADMIN) or user.is_superuser
+
+
+class ClerkOrPostStaffWrites(BasePermission):
+    """Digitising is done at the unit's desk or at the agent point."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return user.role in (Role.CLERK, Role.POST_STAFF, Role.ADMIN) or user.is_superuser

@@ -9,7 +9,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from records.lifecycle import allowed_actions
-from records.models import Channel, Outcome, Procedure, Record, RecordEvent, ReturnMethod
+from records.models import (
+    Channel,
+    Outcome,
+    Procedure,
+    Record,
+    RecordEvent,
+    ResultDelivery,
+    ReturnMethod,
+)
 from records.validation import mask_id, mask_phone
 
 IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
@@ -107,6 +115,8 @@ class RecordDetailSerializer(RecordSerializer):
             "digitised",
             "paid_online",
             "e_result",
+            "result_delivery",
+            "result_at_point_since",
             "note",
             "allowed_actions",
             "created_at",
@@ -134,6 +144,9 @@ class DeliveryRecordSerializer(RecordSerializer):
             "applicant_phone",
             "applicant_address",
             "due_date",
+            "result_delivery",
+            "result_at_point_since",
+            "digitised",
             "finished_at",
             "returned_at",
             "return_method",
@@ -180,6 +193,29 @@ class RecordCreateSerializer(serializers.Serializer):
     applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     received_at = serializers.DateTimeField(required=False)
     digitised = serializers.BooleanField(required=False, default=False)
+    result_delivery = serializers.ChoiceField(
+        choices=ResultDelivery.choices, required=False, default=ResultDelivery.AT_UNIT
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PostalIntakeSerializer(serializers.Serializer):
+    """Input of ``POST /records/postal/``: a dossier received by post at the staff member's
+    agent point, for a unit (default: the point's unit)."""
+
+    procedure = serializers.CharField(max_length=100)
+    receiving_unit = serializers.CharField(max_length=5, required=False)
+    applicant_name = serializers.CharField(max_length=150, allow_blank=True)
+    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_old_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False)
+    digitised = serializers.BooleanField(required=False, default=False)
+    result_delivery = serializers.ChoiceField(
+        choices=ResultDelivery.choices, required=False, default=ResultDelivery.BY_POST
+    )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -191,7 +227,8 @@ class RecordUpdateSerializer(serializers.Serializer):
     applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     digitised = serializers.BooleanField(required=False)
-    version = serializers.IntegerField(min_value=1, required=False)
+    result_delivery = serializers.ChoiceField(choices=ResultDelivery.choices, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
 # --- Inputs of the lifecycle actions ---------------------------------------------------------
@@ -202,7 +239,10 @@ class ActionInput(serializers.Serializer):
         required=False, help_text="When it happened (default: now); not in the future"
     )
     version = serializers.IntegerField(
-        min_value=1, required=False, help_text="The version you saw; 409 if it changed"
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="The version you saw; 409 if it changed",
     )
 
 
@@ -215,7 +255,9 @@ class ReasonInput(ActionInput):
 
 
 class PaymentInput(NoteInput):
-    amount = serializers.IntegerField(min_value=0, required=False, help_text="In đồng")
+    amount = serializers.IntegerField(
+        min_value=0, max_value=10**12, required=False, help_text="In đồng"
+    )
 
 
 class PaidInput(NoteInput):
@@ -237,6 +279,15 @@ class ExtendInput(ActionInput):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
+class DeliverInput(NoteInput):
+    recipient_name = serializers.CharField(max_length=150, allow_blank=True)
+    place = serializers.ChoiceField(choices=[("point", "at the agent point"), ("home", "at home")])
+
+
+class UndeliverableInput(ActionInput):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
 ACTION_INPUTS = {
     "receive": NoteInput,
     "refuse": ReasonInput,
@@ -250,4 +301,8 @@ ACTION_INPUTS = {
     "stop": ReasonInput,
     "return": ReturnInput,
     "extend": ExtendInput,
+    "digitise": NoteInput,
+    "take_over": NoteInput,
+    "deliver": DeliverInput,
+    "undeliverable": UndeliverableInput,
 }

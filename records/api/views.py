@@ -1,5 +1,6 @@
 """Records API: thin viewsets over the scoped selectors and the lifecycle services."""
 
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,11 +16,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.models import Role
-from hue_admin.api.permissions import ClerkWritesOthersRead
+from agent_points.services import POINT_SERVICES, postal_receive
+from hue_admin.api.permissions import (
+    ClerkOrPostStaffWrites,
+    ClerkWritesOthersRead,
+    PostStaffWrites,
+)
 from records.api.serializers import (
     ACTION_INPUTS,
     IDENTIFIER_FIELDS,
     DeliveryRecordSerializer,
+    PostalIntakeSerializer,
     ProcedureSerializer,
     RecordCreateSerializer,
     RecordDetailSerializer,
@@ -107,6 +114,10 @@ ACTION_EXAMPLES = {
     "stop": {"reason": "Người nộp rút hồ sơ"},
     "return": {"method": "post", "note": "Giao qua bưu điện"},
     "extend": {"new_due_date": "2025-07-18", "reason": "Cần xác minh thêm thông tin"},
+    "digitise": {"note": "Đã quét 12 trang"},
+    "take_over": {"note": "Nhận kết quả từ bộ phận một cửa"},
+    "deliver": {"recipient_name": "Nguyễn Văn An", "place": "home"},
+    "undeliverable": {"reason": "Không liên lạc được với người nhận sau 3 lần"},
 }
 
 
@@ -123,10 +134,11 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Procedure.objects.order_by("field", "key")
 
 
-def lifecycle_action(name: str):
+def lifecycle_action(name: str, permission_classes=None):
     """A ``POST records/{code}/<name>/`` endpoint calling the lifecycle service ``name``."""
     input_serializer = ACTION_INPUTS[name]
     url_path = name.replace("_", "-")
+    service = ACTION_SERVICES.get(name) or POINT_SERVICES[name]
 
     def endpoint(self, request, code=None):
         record = self.get_object()
@@ -134,14 +146,16 @@ def lifecycle_action(name: str):
         payload.is_valid(raise_exception=True)
         arguments = dict(payload.validated_data)
         arguments["expected_version"] = arguments.pop("version", None)
-        record = ACTION_SERVICES[name](record=record, actor=request.user, **arguments)
+        record = service(record=record, actor=request.user, **arguments)
         return Response(self.get_serializer_for(RecordDetailSerializer, record).data)
 
+    with translation.override("en"):
+        label = str(ACTION_LABELS[name]).capitalize()
     endpoint.__name__ = endpoint.__qualname__ = f"{name}_action"
-    endpoint.__doc__ = f"{str(ACTION_LABELS[name]).capitalize()} (lifecycle action)."
+    endpoint.__doc__ = f"{label} (lifecycle action)."
     documented = extend_schema(
-        tags=["record actions"],
-        summary=str(ACTION_LABELS[name]).capitalize(),
+        tags=["agent points" if name in POINT_SERVICES else "record actions"],
+        summary=label,
         parameters=[CODE_PARAMETER],
         request=input_serializer,
         responses={200: RecordDetailSerializer, **ERRORS},
@@ -150,7 +164,10 @@ def lifecycle_action(name: str):
             RECORD_EXAMPLE,
         ],
     )(endpoint)
-    return action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(documented)
+    extra = {"permission_classes": permission_classes} if permission_classes else {}
+    return action(detail=True, methods=["post"], url_path=url_path, url_name=url_path, **extra)(
+        documented
+    )
 
 
 @extend_schema_view(
@@ -285,3 +302,39 @@ class RecordViewSet(
     stop_action = lifecycle_action("stop")
     return_action = lifecycle_action("return")
     extend_action = lifecycle_action("extend")
+    digitise_action = lifecycle_action("digitise", [ClerkOrPostStaffWrites])
+    take_over_action = lifecycle_action("take_over", [PostStaffWrites])
+    deliver_action = lifecycle_action("deliver", [PostStaffWrites])
+    undeliverable_action = lifecycle_action("undeliverable", [PostStaffWrites])
+
+    @extend_schema(
+        tags=["agent points"],
+        summary="Receive a dossier sent by post (post office staff)",
+        request=PostalIntakeSerializer,
+        responses={201: DeliveryRecordSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        examples=[
+            OpenApiExample(
+                "Postal dossier",
+                request_only=True,
+                value={
+                    "procedure": "ho-tich-khai-sinh-da-co-giay-to",
+                    "applicant_name": "Trần Văn Bảo",
+                    "applicant_id_number": "046088001122",
+                    "applicant_phone": "0935111222",
+                    "applicant_address": "12 Lê Lợi, phường Phú Xuân",
+                    "result_delivery": "post",
+                },
+            )
+        ],
+    )
+    @action(detail=False, methods=["post"], permission_classes=[PostStaffWrites])
+    def postal(self, request):
+        payload = PostalIntakeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        applicant = {name: data.pop(name) for name in list(data) if name.startswith("applicant_")}
+        record = postal_receive(actor=request.user, applicant=applicant, **data)
+        return Response(
+            self.get_serializer_for(RecordDetailSerializer, record).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agent_points.services import DeliveryPlace
+from communes.models import Commune
+from records.forms import NoteForm, ReasonForm, RecordReceiveForm
+from records.models import ResultDelivery
+
+
+class PostalIntakeForm(RecordReceiveForm):
+    """A dossier received by post: the receive form without channel and agent point (both
+    follow from the staff member's point), with where the result should go."""
+
+    receiving_unit = forms.ModelChoiceField(
+        label=_("For the unit"),
+        queryset=Commune.objects.filter(active=True).order_by("-kind", "name_folded"),
+        to_field_name="code",
+    )
+    result_delivery = forms.ChoiceField(
+        label=_("Result wanted"), choices=ResultDelivery.choices, initial=ResultDelivery.BY_POST
+    )
+
+    def __init__(self, *args, point, **kwargs):
+        super().__init__(*args, unit=point.commune, **kwargs)
+        for name in ("channel", "agent_point", "handling_unit"):
+            del self.fields[name]
+        self.fields["receiving_unit"].initial = point.commune.code
+
+
+class DeliverForm(NoteForm):
+    recipient_name = forms.CharField(label=_("Received by (full name)"), max_length=150)
+    place = forms.ChoiceField(label=_("Where"), choices=DeliveryPlace.choices)
+
+
+class OnlineAssistanceForm(forms.Form):
+    day = forms.DateField(
+        label=_("Day"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        initial=timezone.localdate,
+    )
+    count = forms.IntegerField(label=_("Citizens helped to file online"), min_value=0)
+
+
+POINT_FORMS = {
+    "digitise": NoteForm,
+    "take_over": NoteForm,
+    "deliver": DeliverForm,
+    "undeliverable": ReasonForm,
+}
