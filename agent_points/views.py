@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -122,6 +123,7 @@ def _point_actions(record, forms=None):
             "label": ACTION_LABELS[name],
             "form": forms.get(name) or POINT_FORMS[name](initial={"version": record.version}),
             "open": name in forms,
+            "url": reverse("agent_points:act", kwargs={"code": record.code, "action": name}),
         }
         for name in POINT_ACTIONS
         if name in possible

@@ -204,3 +204,18 @@ def shot(page, name):
     """Save a full-page screenshot as a CI artifact (test-artifacts/, not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def confirm_action(page, label, **fields):
+    """On a record page: open the action ``label``, fill its inputs, confirm, expect success."""
+    page.locator("summary", has_text=label).click()
+    form = page.locator("details[open] form")
+    for name, value in fields.items():
+        control = form.locator(f"[name={name}]")
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.get_by_role("button", name=f"Xác nhận: {label.lower()}").click()
+    page.wait_for_load_state()
+    assert page.locator(".msg--success").count() == 1, page.locator("main").inner_text()

@@ -4,23 +4,9 @@ import pytest
 
 from records import services
 from records.models import Record, Status
-from tests.conftest import PASSWORD, shot
+from tests.conftest import PASSWORD, confirm_action, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def confirm(page, label, **fields):
-    page.locator("summary", has_text=label).click()
-    form = page.locator("details[open] form")
-    for name, value in fields.items():
-        control = form.locator(f"[name={name}]")
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    form.get_by_role("button", name=f"Xác nhận: {label.lower()}").click()
-    page.wait_for_load_state()
-    assert page.locator(".msg--success").count() == 1, page.locator("main").inner_text()
 
 
 def test_post_staff_receive_then_deliver(page, live_server, post_staff_a, clerk_a):
@@ -46,7 +32,7 @@ def test_post_staff_receive_then_deliver(page, live_server, post_staff_a, clerk_
     code = page.locator("h1 code").inner_text()
     record = Record.objects.get(code=code)
     assert record.channel == 3 and record.agent_point == post_staff_a.agent_point
-    confirm(page, "Số hóa hồ sơ")
+    confirm_action(page, "Số hóa hồ sơ")
     shot(page, "post-record-received")
 
     # the unit resolves the dossier
@@ -55,8 +41,8 @@ def test_post_staff_receive_then_deliver(page, live_server, post_staff_a, clerk_
     page.get_by_role("link", name="← Điểm phục vụ").click()
     assert code in page.get_by_test_id("to-take-over").inner_text()
     page.get_by_test_id("to-take-over").get_by_role("link", name=code).click()
-    confirm(page, "Nhận kết quả về điểm phục vụ")
-    confirm(page, "Trả kết quả cho người dân", recipient_name="Phan Văn Lộc", place="home")
+    confirm_action(page, "Nhận kết quả về điểm phục vụ")
+    confirm_action(page, "Trả kết quả cho người dân", recipient_name="Phan Văn Lộc", place="home")
     assert page.get_by_test_id("status").inner_text() == "Đã trả kết quả"
     history = page.get_by_test_id("history").inner_text()
     point = post_staff_a.agent_point.code

@@ -3,7 +3,7 @@
 import pytest
 
 from records.models import Record, Status
-from tests.conftest import PASSWORD, shot
+from tests.conftest import PASSWORD, confirm_action, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,21 +14,6 @@ def log_in(page, live_server, username):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
-
-
-def act(page, label, **fields):
-    """Open an action on the record page, fill its inputs, confirm."""
-    page.locator("summary", has_text=label).click()
-    form = page.locator("details[open] form")
-    for name, value in fields.items():
-        control = form.locator(f"[name={name}]")
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    form.get_by_role("button", name=f"Xác nhận: {label.lower()}").click()
-    page.wait_for_load_state()
-    assert page.locator(".msg--success").count() == 1, page.locator("main").inner_text()
 
 
 def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_b, browser):
@@ -55,11 +40,11 @@ def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_
     shot(page, "receipt-slip")
 
     page.get_by_role("link", name="← Quay lại hồ sơ").click()
-    act(page, "Chuyển xử lý")
-    act(page, "Yêu cầu bổ sung", reason="Bổ sung giấy chứng sinh bản chính")
-    act(page, "Nhận hồ sơ bổ sung")
-    act(page, "Giải quyết xong")
-    act(page, "Trả kết quả", method="counter")
+    confirm_action(page, "Chuyển xử lý")
+    confirm_action(page, "Yêu cầu bổ sung", reason="Bổ sung giấy chứng sinh bản chính")
+    confirm_action(page, "Nhận hồ sơ bổ sung")
+    confirm_action(page, "Giải quyết xong")
+    confirm_action(page, "Trả kết quả", method="counter")
     assert page.get_by_test_id("status").inner_text() == "Đã trả kết quả"
     history = page.get_by_test_id("history").inner_text()
     for step in [

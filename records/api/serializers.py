@@ -174,49 +174,43 @@ class RecordEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RecordCreateSerializer(serializers.Serializer):
-    """Input of ``POST /records/``: a dossier received at the desk. Rules are checked by the
-    receiving service; this only checks types."""
+class ApplicantInput(serializers.Serializer):
+    """Applicant fields of a new record: types only, the receiving service checks the rules."""
 
     procedure = serializers.CharField(max_length=100, help_text="Procedure key")
+    applicant_name = serializers.CharField(max_length=150, allow_blank=True)
+    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_old_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False)
+    digitised = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RecordCreateSerializer(ApplicantInput):
+    """Input of ``POST /records/``: a dossier received at the desk."""
+
     receiving_unit = serializers.CharField(
         max_length=5, required=False, help_text="Unit code; defaults to the clerk's unit"
     )
     handling_unit = serializers.CharField(max_length=5, required=False)
     agent_point = serializers.CharField(max_length=20, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    applicant_name = serializers.CharField(max_length=150, allow_blank=True)
-    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    applicant_old_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    applicant_email = serializers.EmailField(required=False, allow_blank=True)
-    applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    received_at = serializers.DateTimeField(required=False)
-    digitised = serializers.BooleanField(required=False, default=False)
     result_delivery = serializers.ChoiceField(
         choices=ResultDelivery.choices, required=False, default=ResultDelivery.AT_UNIT
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class PostalIntakeSerializer(serializers.Serializer):
+class PostalIntakeSerializer(ApplicantInput):
     """Input of ``POST /records/postal/``: a dossier received by post at the staff member's
     agent point, for a unit (default: the point's unit)."""
 
-    procedure = serializers.CharField(max_length=100)
     receiving_unit = serializers.CharField(max_length=5, required=False)
-    applicant_name = serializers.CharField(max_length=150, allow_blank=True)
-    applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    applicant_old_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    applicant_email = serializers.EmailField(required=False, allow_blank=True)
-    applicant_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    received_at = serializers.DateTimeField(required=False)
-    digitised = serializers.BooleanField(required=False, default=False)
     result_delivery = serializers.ChoiceField(
         choices=ResultDelivery.choices, required=False, default=ResultDelivery.BY_POST
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class RecordUpdateSerializer(serializers.Serializer):
