@@ -53,7 +53,8 @@ def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
             user.agent_point = point
             user.is_superuser = role == Role.ADMIN
             user.is_active = True
-            user.set_password(password)
+            if not user.check_password(password):  # unchanged on a second run
+                user.set_password(password)
             user.full_clean(exclude=["password"])
             user.save()
             workplace = str(point or commune or "")

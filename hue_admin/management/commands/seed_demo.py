@@ -3,12 +3,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, ensure_demo_users
+from records.demo.seed import seed_demo_records
 
 
 class Command(BaseCommand):
     help = (
-        "Load reference data and create the demo accounts (deterministic, idempotent). "
-        "Refuses to run with DEBUG off unless --force: demo passwords are public."
+        "Load reference data, create the demo accounts and the demo records of 1–11 July 2025 "
+        "that reproduce the city's report (deterministic, idempotent). Refuses to run with "
+        "DEBUG off unless --force: demo passwords are public."
     )
 
     def add_arguments(self, parser):
@@ -17,8 +19,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("seed_demo creates accounts with a public password; DEBUG is off.")
-        call_command("load_reference")
+        call_command("load_reference", stdout=self.stdout, stderr=self.stderr)
         logins = ensure_demo_users()
+        report = seed_demo_records()
+        if report.skipped:
+            self.stdout.write("Demo records of 1–11 July 2025: already present, nothing changed.")
+        else:
+            self.stdout.write(
+                f"Demo records of 1–11 July 2025: {report.records:,} created "
+                f"({report.received:,} received), {report.events:,} history events, "
+                f"in {report.seconds:.1f} s."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
