@@ -235,3 +235,17 @@ def test_control_slip_lists_every_step(desk):
     page = response.content.decode()
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in page
     assert "Tiếp nhận" in page and "Yêu cầu bổ sung" in page and "Thiếu giấy" in page
+
+
+def test_pages_render_steps_done_by_the_system(client, clerk_a, unit_a):
+    """Synchronised or seeded records have events without an actor and no creating clerk."""
+    record = services.record_submit(
+        actor=None, procedure="ho-tich-khai-tu", receiving_unit=unit_a, applicant=APPLICANT
+    )
+    record = services.record_receive(record=record, actor=None)
+    client.force_login(clerk_a)
+    for name in ["records:detail", "records:control-slip", "records:receipt-slip"]:
+        response = client.get(reverse(name, args=[record.code]))
+        assert response.status_code == 200, name
+    detail = client.get(reverse("records:detail", args=[record.code])).content.decode()
+    assert "hệ thống" in detail
