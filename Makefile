@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate seed test test-fast lint fmt messages worker beat check clean
+.PHONY: help install run serve migrate seed test test-fast lint fmt messages worker beat check clean bench compute-stats
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ worker: install ## Run a Celery worker (needs REDIS_URL)
 
 beat: install ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A hue_admin beat --loglevel=info
+
+compute-stats: install ## Recompute the daily figures (FROM=YYYY-MM-DD TO=YYYY-MM-DD; default: first record to today)
+	$(BIN)/python manage.py compute_stats $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+bench: install ## Benchmark the statistics on PostgreSQL with 1,000,000 records (writes docs/benchmarks.md)
+	$(BIN)/python benchmarks/stats_bench.py
 
 clean: ## Remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .ruff_cache

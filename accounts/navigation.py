@@ -25,7 +25,14 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", EVERYONE),
-    NavItem(_("Records"), "records:list", frozenset({Role.CLERK, Role.COMMUNE_LEADER, Role.ADMIN})),
+    NavItem(
+        _("Dashboard"), "dashboard", frozenset({Role.CITY_OFFICE, Role.COMMUNE_LEADER, Role.ADMIN})
+    ),
+    NavItem(
+        _("Records"),
+        "records:list",
+        frozenset({Role.CLERK, Role.COMMUNE_LEADER, Role.CITY_OFFICE, Role.ADMIN}),
+    ),
     NavItem(_("Receive a record"), "records:new", frozenset({Role.CLERK})),
     NavItem(_("Postal intake"), "agent_points:intake", frozenset({Role.POST_STAFF})),
     NavItem(_("Service centres"), "communes:directory", None),

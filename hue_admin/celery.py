@@ -3,9 +3,20 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hue_admin.settings")
 
 app = Celery("hue_admin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["records.stats"])
+
+# Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
+app.conf.beat_schedule = {
+    "stats-nightly": {
+        "task": "stats.recompute_yesterday",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+}

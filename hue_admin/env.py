@@ -80,6 +80,23 @@ class Env:
             )
         return value
 
+    def date_range(self, name: str, default: str):
+        """``YYYY-MM-DD:YYYY-MM-DD`` as a (start, end) pair of dates, or None when empty."""
+        from datetime import date
+
+        value = self.str(name, default)
+        if not value:
+            return None
+        try:
+            start, end = (date.fromisoformat(part.strip()) for part in value.split(":"))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a period like 2025-07-01:2025-07-11."
+            ) from None
+        if end < start:
+            raise ImproperlyConfigured(f"{name}={value!r} ends before it starts.")
+        return start, end
+
     def database(self, name: str, default: str) -> dict:
         import dj_database_url
 

@@ -236,3 +236,8 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_CITY_AGENCY_CODE = "H57"
+# The period the dashboard opens on, "YYYY-MM-DD:YYYY-MM-DD"; empty: the last 7 days. The demo
+# (DEBUG) opens on the city's reference report, 1–11 July 2025.
+DASHBOARD_DEFAULT_PERIOD = env.date_range(
+    "DASHBOARD_DEFAULT_PERIOD", "2025-07-01:2025-07-11" if DEBUG else ""
+)

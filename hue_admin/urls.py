@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from hue_admin import views
+from records.dashboard import dashboard
 
 admin.site.site_header = _("Hue commune records portal — administration")
 admin.site.site_title = _("Hue portal administration")
@@ -13,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("communes.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
     path("records/", include("records.urls")),
     path("post/", include("agent_points.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,20 +7,35 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from communes.models import Commune
 from hue_admin.text import words_q
 from records.models import (
+    FINISHED_STATUSES,
     OPEN_STATUSES,
     Channel,
     Outcome,
     Procedure,
     Record,
+    ReturnMethod,
     Status,
     TimeUnit,
 )
 from records.selectors import overdue_q
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UnitCodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more 5-digit unit codes (repeat the parameter)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Commune.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
 
 
 def _local_midnight(day) -> datetime:
@@ -57,6 +72,37 @@ class RecordFilter(django_filters.FilterSet):
         method="filter_open",
         label=_("Still open"),
     )
+    # The predicate uses the ``to_field_name`` value, hence the field path to the code.
+    receiving_unit = UnitCodesFilter(field_name="receiving_unit__code", label=_("Receiving unit"))
+    handling_unit = UnitCodesFilter(field_name="handling_unit__code", label=_("Handling unit"))
+    finished = django_filters.ChoiceFilter(
+        choices=[("true", _("yes")), ("false", _("no"))],
+        method="filter_finished",
+        label=_("Finished (resolved, returned or stopped)"),
+    )
+    finished_from = django_filters.DateFilter(
+        method="filter_finished_from", label=_("Finished from (date)"), widget=DATE_WIDGET
+    )
+    finished_to = django_filters.DateFilter(
+        method="filter_finished_to", label=_("Finished to (date, inclusive)"), widget=DATE_WIDGET
+    )
+    returned_from = django_filters.DateFilter(
+        method="filter_returned_from", label=_("Returned from (date)"), widget=DATE_WIDGET
+    )
+    returned_to = django_filters.DateFilter(
+        method="filter_returned_to", label=_("Returned to (date, inclusive)"), widget=DATE_WIDGET
+    )
+    return_method = django_filters.ChoiceFilter(
+        choices=ReturnMethod.choices, label=_("Return method")
+    )
+    digitised = django_filters.ChoiceFilter(
+        choices=[("true", _("yes")), ("false", _("no"))],
+        method="filter_digitised",
+        label=_("Digitised"),
+    )
+    overdue_on = django_filters.DateFilter(
+        method="filter_overdue_on", label=_("Overdue at the end of (date)"), widget=DATE_WIDGET
+    )
     overdue = django_filters.ChoiceFilter(
         choices=[("true", _("yes")), ("false", _("no"))],
         method="filter_overdue",
@@ -91,6 +137,35 @@ class RecordFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         condition = overdue_q(timezone.localdate())
         return queryset.filter(condition if value == "true" else ~condition)
+
+    def filter_finished(self, queryset, name, value):
+        condition = Q(status__in=FINISHED_STATUSES)
+        return queryset.filter(condition if value == "true" else ~condition)
+
+    def filter_finished_from(self, queryset, name, value):
+        return queryset.filter(finished_at__gte=_local_midnight(value))
+
+    def filter_finished_to(self, queryset, name, value):
+        return queryset.filter(finished_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_returned_from(self, queryset, name, value):
+        return queryset.filter(returned_at__gte=_local_midnight(value))
+
+    def filter_returned_to(self, queryset, name, value):
+        return queryset.filter(returned_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_digitised(self, queryset, name, value):
+        return queryset.filter(digitised=value == "true")
+
+    def filter_overdue_on(self, queryset, name, value):
+        """Open at the end of ``value`` (received by then, not finished by then) with an
+        original appointment date on or before it: the records behind ``overdue_end``."""
+        end = _local_midnight(value + timedelta(days=1))
+        return queryset.filter(
+            Q(received_at__lt=end, due_date__lte=value)
+            & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+            & ~Q(status__in=[Status.SUBMITTED, Status.REFUSED])
+        )
 
     def filter_open(self, queryset, name, value):
         condition = Q(status__in=OPEN_STATUSES)

@@ -120,6 +120,7 @@ OPEN_STATUSES = frozenset(
     }
 )
 PAUSED_STATUSES = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
+FINISHED_STATUSES = frozenset({Status.STOPPED, Status.RESOLVED, Status.RETURNED})
 
 
 class Outcome(models.TextChoices):
@@ -366,3 +367,6 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.record_id} ({self.via})"
+
+
+from records.stats.models import DailyStat, StatsLateChange  # noqa: E402,F401

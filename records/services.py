@@ -36,6 +36,7 @@ from records.models import (
     Status,
 )
 from records.permissions import ensure_can_act, ensure_can_receive
+from records.stats.tasks import schedule_recompute_for_change
 from records.validation import clean_applicant, normalise_phone
 
 CLOCK_SKEW = timedelta(minutes=2)
@@ -474,7 +475,7 @@ def _stamp_receipt(record: Record, moment: datetime, calendar: WorkingCalendar) 
 
 
 def _write_event(record, action, from_status, to_status, actor, at, note, data) -> RecordEvent:
-    return RecordEvent.objects.create(
+    event = RecordEvent.objects.create(
         record=record,
         action=action,
         from_status=from_status,
@@ -484,6 +485,9 @@ def _write_event(record, action, from_status, to_status, actor, at, note, data) 
         note=(note or "").strip(),
         data=data,
     )
+    # Every change passes here: recompute the figures it affects once the change commits.
+    schedule_recompute_for_change(record=record, action=action, at=at, data=data)
+    return event
 
 
 def _last_event_time(record: Record) -> datetime | None:

@@ -136,3 +136,8 @@ def mask_id(value: str) -> str:
 def mask_phone(value: str) -> str:
     """``0912345678`` -> ``091*****78``."""
     return mask_id(value)
+
+
+def mask_name(value: str) -> str:
+    """``Nguyễn Văn An`` -> ``N. V. A.``: names in lists read by the city office."""
+    return " ".join(f"{word[0]}." for word in (value or "").split())

@@ -71,7 +71,7 @@ def test_list_masks_identifiers_and_filters(desk):
     assert "046*******34" in page and "091*****78" in page
     assert APPLICANT["applicant_id_number"] not in page and "0912345678" not in page
     filtered = desk["client"].get(reverse("records:list"), {"status": Status.RESOLVED})
-    assert [r.code for r, _, _ in filtered.context["rows"]] == [desk["done"].code]
+    assert [row[0].code for row in filtered.context["rows"]] == [desk["done"].code]
     searched = desk["client"].get(reverse("records:list"), {"search": "nguyen van an"})
     assert searched.context["page"].paginator.count == 5
 
@@ -226,8 +226,22 @@ def test_other_units_clerk_gets_404(client, desk, clerk_b):
 @pytest.mark.parametrize("fixture", ["post_staff_a", "city_office"])
 def test_workspace_closed_to_other_roles(client, request, fixture, desk):
     client.force_login(request.getfixturevalue(fixture))
-    assert client.get(reverse("records:list")).status_code == 403
+    assert client.get(reverse("records:new")).status_code == 403
     assert client.get(reverse("records:detail", args=[desk["done"].code])).status_code == 403
+
+
+def test_post_staff_have_no_record_list(client, post_staff_a, desk):
+    client.force_login(post_staff_a)
+    assert client.get(reverse("records:list")).status_code == 403
+
+
+def test_city_office_list_masks_names_and_has_no_detail_links(client, city_office, desk):
+    client.force_login(city_office)
+    response = client.get(reverse("records:list"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "N. V. A." in page and "Nguyễn Văn An" not in page
+    assert reverse("records:detail", args=[desk["done"].code]) not in page
 
 
 def test_control_slip_lists_every_step(desk):

@@ -1,6 +1,6 @@
 """/api/v1/: one router for every app's viewsets, token auth, and the OpenAPI documents."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -8,6 +8,7 @@ from agent_points.api.views import AgentPointViewSet
 from communes.api.views import CommuneViewSet
 from hue_admin.api.auth import ObtainTokenView
 from records.api.views import ProcedureViewSet, RecordViewSet
+from records.stats.api import DailyStatList, PeriodReportFileView, PeriodReportView
 
 router = DefaultRouter()
 router.register("communes", CommuneViewSet, basename="commune")
@@ -17,6 +18,13 @@ router.register("records", RecordViewSet, basename="record")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/stats/daily/", DailyStatList.as_view(), name="stats-daily"),
+    path("v1/reports/period/", PeriodReportView.as_view(), name="report-period"),
+    re_path(
+        r"^v1/reports/period\.(?P<format>csv|xlsx|json)$",
+        PeriodReportFileView.as_view(),
+        name="report-period-file",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

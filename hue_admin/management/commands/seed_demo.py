@@ -3,7 +3,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, ensure_demo_users
+from records.demo.plan import PERIOD_FIRST_DAY as DEMO_FIRST_DAY
+from records.demo.plan import PERIOD_LAST_DAY as DEMO_LAST_DAY
 from records.demo.seed import seed_demo_records
+from records.stats.models import DailyStat
 
 
 class Command(BaseCommand):
@@ -29,6 +32,16 @@ class Command(BaseCommand):
                 f"Demo records of 1–11 July 2025: {report.records:,} created "
                 f"({report.received:,} received), {report.events:,} history events, "
                 f"in {report.seconds:.1f} s."
+            )
+        if not report.skipped or not DailyStat.objects.filter(day=DEMO_LAST_DAY).exists():
+            # Bulk-inserted records trigger no recompute: compute the figures of the period.
+            call_command(
+                "compute_stats",
+                "--from",
+                DEMO_FIRST_DAY.isoformat(),
+                "--to",
+                DEMO_LAST_DAY.isoformat(),
+                stdout=self.stdout,
             )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,265 @@
+"""The city office's dashboard (and a commune leader's, for their unit).
+
+Everything on it comes from the statistics (``records.stats.reports.period_report`` over
+``DailyStat``); the records table is never scanned at request time. Every number links to the
+record list filtered to exactly the records behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from records.charts import rate_line, stacked_bars
+from records.models import Channel
+from records.stats.models import DailyStat
+from records.stats.reports import MAX_PERIOD_DAYS, period_report
+from records.stats.selectors import stats_units_for_user
+
+PERIODS = [
+    ("today", _("Today")),
+    ("last7", _("Last 7 days")),
+    ("month", _("This month")),
+    ("custom", _("Custom")),
+]
+SORTS = {
+    "received": ("received", _("received")),
+    "online": ("online_rate", _("online rate")),
+    "handling": ("handling_rate", _("handling rate")),
+}
+
+
+class DashboardForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    commune = forms.MultipleChoiceField(label=_("Units"), required=False)
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (_, label) in SORTS.items()], required=False
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [(unit.code, unit.name) for unit in units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom" or (data.get("date_from") and data.get("date_to")):
+            start, end = data.get("date_from"), data.get("date_to")
+            if not start or not end:
+                raise forms.ValidationError(_("Choose both dates of the period."))
+            if end < start:
+                self.add_error("date_to", _("The end is before the start."))
+            elif (end - start).days >= MAX_PERIOD_DAYS:
+                self.add_error("date_to", _("A period is at most three years."))
+        return data
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """``DASHBOARD_DEFAULT_PERIOD`` (the demo opens on 1–11 July 2025), else the last 7 days."""
+    configured = settings.DASHBOARD_DEFAULT_PERIOD
+    if configured:
+        return configured
+    return today - timedelta(days=6), today
+
+
+def resolve_period(data: dict, today: date) -> tuple[date, date, str]:
+    period = data.get("period") or ""
+    if data.get("date_from") and data.get("date_to"):
+        return data["date_from"], data["date_to"], "custom"
+    if period == "today":
+        return today, today, period
+    if period == "last7":
+        return today - timedelta(days=6), today, period
+    if period == "month":
+        return today.replace(day=1), today, period
+    start, end = default_period(today)
+    return start, end, "custom"
+
+
+def records_link(**filters) -> str:
+    return f"{reverse('records:list')}?{urlencode(filters, doseq=True)}"
+
+
+def _cards(report, date_from: date, date_to: date, unit_filter: dict) -> list[dict]:
+    totals, rates = report.totals, report.rates
+    received = {"received_from": date_from, "received_to": date_to}
+    finished = {"finished": "true", "finished_from": date_from, "finished_to": date_to}
+    return [
+        {
+            "label": _("Records received"),
+            "value": totals["received"],
+            "link": records_link(**unit_filter.get("receiving", {}), **received),
+            "help": _(
+                "Records accepted (status received) in the period, by receiving unit; "
+                "submissions not accepted and refusals are not counted."
+            ),
+            "testid": "card-received",
+        },
+        {
+            "label": _("Online rate"),
+            "rate": rates["online_rate"],
+            "detail": (totals["received_online"], totals["received"]),
+            "link": records_link(
+                **unit_filter.get("receiving", {}), channel=Channel.ONLINE, **received
+            ),
+            "help": _("Records received online ÷ all records received."),
+            "testid": "card-online",
+        },
+        {
+            "label": _("Handling rate"),
+            "rate": rates["handling_rate"],
+            "detail": (totals["finished"], totals["to_handle"]),
+            "link": records_link(**unit_filter.get("handling", {}), **finished),
+            "help": _(
+                "Records finished (resolved, returned or stopped) ÷ records to handle "
+                "(received in the period + carried over open from before)."
+            ),
+            "testid": "card-handling",
+        },
+        {
+            "label": _("On-time rate"),
+            "rate": rates["on_time_rate"],
+            "detail": (totals["finished_early"] + totals["finished_on_time"], totals["finished"]),
+            "link": records_link(**unit_filter.get("handling", {}), **finished),
+            "help": _(
+                "(Finished early + on time) ÷ finished, against the original appointment date."
+            ),
+            "testid": "card-on-time",
+        },
+        {
+            "label": _("Overdue at the end"),
+            "value": totals["overdue_end"],
+            "link": records_link(**unit_filter.get("handling", {}), overdue_on=date_to),
+            "help": _("Open records at the end of the period whose appointment date has passed."),
+            "testid": "card-overdue",
+        },
+        {
+            "label": _("Returned by post"),
+            "value": totals["returned_post"],
+            "link": records_link(
+                **unit_filter.get("handling", {}),
+                return_method="post",
+                returned_from=date_from,
+                returned_to=date_to,
+            ),
+            "help": _("Results handed to citizens through Vietnam Post in the period."),
+            "testid": "card-post",
+        },
+        {
+            "label": _("Digitised"),
+            "rate": rates["digitisation_rate"],
+            "detail": (totals["digitised"], totals["received"]),
+            "link": records_link(**unit_filter.get("receiving", {}), digitised="true", **received),
+            "help": _("Records received whose dossier was digitised ÷ records received."),
+            "testid": "card-digitised",
+        },
+    ]
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if not (user.is_city_wide or user.role == Role.COMMUNE_LEADER):
+        raise PermissionDenied
+    visible = list(stats_units_for_user(user).order_by("-kind", "name_folded"))
+    form = DashboardForm(request.GET or None, units=visible)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    date_from, date_to, period = resolve_period(data, today)
+    codes = set(data.get("commune") or [])
+    units = [unit for unit in visible if unit.code in codes] or visible
+    report = period_report(date_from=date_from, date_to=date_to, units=units)
+
+    single = len(units) == 1
+    unit_filter = {}
+    if len(units) < len(visible) or not user.is_city_wide:
+        # Links must name the units unless the report covers everything the list shows.
+        unit_codes = [unit.code for unit in units]
+        unit_filter = {
+            "receiving": {"receiving_unit": unit_codes},
+            "handling": {"handling_unit": unit_codes},
+        }
+    sort_key = data.get("sort") or "received"
+    field_name = SORTS[sort_key][0]
+    rows = sorted(
+        report.rows,
+        key=lambda row: (
+            -(row.counts[field_name] if field_name in row.counts else row.rates[field_name] or -1),
+            row.unit.code,
+        ),
+    )
+    received = {"received_from": date_from, "received_to": date_to}
+    finished = {"finished": "true", "finished_from": date_from, "finished_to": date_to}
+    table = [
+        {
+            "rank": index + 1,
+            "row": row,
+            "received_link": records_link(receiving_unit=row.unit.code, **received),
+            "online_link": records_link(
+                receiving_unit=row.unit.code, channel=Channel.ONLINE, **received
+            ),
+            "finished_link": records_link(handling_unit=row.unit.code, **finished),
+        }
+        for index, row in enumerate(rows)
+    ]
+    highlights = {
+        key: {
+            "row": row,
+            "received_link": records_link(receiving_unit=row.unit.code, **received) if row else "",
+        }
+        for key, row in report.highlights.items()
+    }
+    as_of = DailyStat.objects.filter(unit__in=[u.pk for u in units]).aggregate(
+        at=Max("computed_at")
+    )["at"]
+    export_query = urlencode(
+        [("date_from", date_from), ("date_to", date_to)]
+        + [("commune", unit.code) for unit in units if len(units) < len(visible)]
+    )
+    context = {
+        "form": form,
+        "period": period,
+        "periods": PERIODS,
+        "date_from": date_from,
+        "date_to": date_to,
+        "units": units,
+        "visible": visible,
+        "selected_codes": {unit.code for unit in units} if len(units) < len(visible) else set(),
+        "report": report,
+        "cards": _cards(report, date_from, date_to, unit_filter),
+        "table": table,
+        "sort": sort_key,
+        "sorts": [(key, label) for key, (_, label) in SORTS.items()],
+        "highlights": highlights,
+        "summary": report.summary_en if get_language() == "en" else report.summary_vi,
+        "as_of": as_of,
+        "intake_chart": stacked_bars(
+            report.daily,
+            [
+                ("received_in_person", Channel.IN_PERSON.label, "s-in-person"),
+                ("received_online", Channel.ONLINE.label, "s-online"),
+                ("received_postal", Channel.POSTAL.label, "s-postal"),
+            ],
+        ),
+        "online_chart": rate_line(report.daily, "online_rate"),
+        "export_query": export_query,
+        "single": single,
+    }
+    return render(request, "records/dashboard.html", context)

@@ -1,0 +1,105 @@
+"""Derived figures per (unit, local day). Records are the truth; these rows are recomputed from
+them by ``records.stats.services`` and never edited by hand."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+COUNT_FIELDS = [
+    # Intake, by receiving unit and local day of receipt (or submission / refusal).
+    "received",
+    "received_in_person",
+    "received_online",
+    "received_postal",
+    "digitised",
+    "not_accepted",
+    "refused",
+    # Handling, by handling unit and local day of the event.
+    "finished",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "stopped",
+    "returned",
+    "returned_counter",
+    "returned_post",
+    "returned_online",
+    # Stock at the end of the day, by handling unit.
+    "open_end",
+    "overdue_end",
+]
+FLOW_FIELDS = COUNT_FIELDS[:-2]
+STOCK_FIELDS = COUNT_FIELDS[-2:]
+
+
+def _count(label):
+    return models.PositiveIntegerField(label, default=0)
+
+
+class DailyStat(models.Model):
+    """The figures of one unit for one local day (Asia/Ho_Chi_Minh).
+
+    - intake (receiving unit): ``received`` (status 2 reached that day) split by channel,
+      ``digitised`` among them, ``not_accepted`` (online submissions of that day still in
+      status 1), ``refused`` (status 3, dated by the refusal);
+    - handling (handling unit): ``finished`` (reached resolved, returned or stopped, dated by
+      ``finished_at``) split by outcome, ``stopped`` among them, ``returned`` by method (dated by
+      ``returned_at``);
+    - stock at the end of the day (handling unit): ``open_end`` received on or before the day
+      and not finished by its end; ``overdue_end`` those of them whose original appointment
+      date is on or before the day (they missed it).
+
+    One row per (unit, day), written only by upsert: recomputing is idempotent.
+    """
+
+    unit = models.ForeignKey(
+        "communes.Commune", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    received = _count(_("received"))
+    received_in_person = _count(_("received in person"))
+    received_online = _count(_("received online"))
+    received_postal = _count(_("received by post"))
+    digitised = _count(_("digitised"))
+    not_accepted = _count(_("submitted, not accepted"))
+    refused = _count(_("refused"))
+    finished = _count(_("finished"))
+    finished_early = _count(_("finished early"))
+    finished_on_time = _count(_("finished on time"))
+    finished_late = _count(_("finished late"))
+    stopped = _count(_("stopped"))
+    returned = _count(_("returned"))
+    returned_counter = _count(_("returned at the counter"))
+    returned_post = _count(_("returned by post"))
+    returned_online = _count(_("returned electronically"))
+    open_end = _count(_("open at the end of the day"))
+    overdue_end = _count(_("overdue at the end of the day"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["day", "unit"]
+        verbose_name = _("daily figures")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dailystat_unit_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="dailystat_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"
+
+
+class StatsLateChange(models.Model):
+    """A record change that altered figures of a day before the day it happened (a backdated
+    step, a receipt accepted late, a moved appointment date): the figures of ``unit`` from
+    ``day`` on are recomputed again by the nightly job, even if the immediate recompute was
+    lost. Written in the same transaction as the change; deleted once the nightly job ran."""
+
+    unit = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    noted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} from {self.day}"

@@ -1,0 +1,114 @@
+"""Celery tasks of the statistics, and the hook that schedules them after a record change.
+
+Tasks are thin: primitive arguments (unit ids, ISO dates), a call to ``records.stats.services``,
+idempotent (upserts), acknowledged late and retried with back-off on named transient errors
+only. Without ``REDIS_URL`` they run in-process (eager) through the same code path.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from records.stats import services
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError)
+TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+# Actions that change no figure: the status stays open (or the result moves between desks)
+# and no date a figure uses moves.
+NEUTRAL_ACTIONS = frozenset(
+    {"process", "request_supplement", "request_payment", "extend", "take_over", "undeliverable"}
+)
+# Actions that change figures dated by the submission or the receipt.
+INTAKE_ACTIONS = frozenset({"submit", "receive", "refuse", "digitise"})
+
+
+@shared_task(name="stats.recompute_unit_days", **TASK_OPTIONS)
+def recompute_unit_days(unit_id: int, date_from: str, date_to: str | None = None) -> int:
+    """Recompute one unit's figures from ``date_from`` to ``date_to`` (default: today when
+    the task runs). Returns the number of rows written."""
+    start = date.fromisoformat(date_from)
+    if date_to is None:
+        return services.recompute_from(unit_ids=[unit_id], date_from=start).rows
+    end = date.fromisoformat(date_to)
+    return services.compute_daily_stats(date_from=start, date_to=end, unit_ids=[unit_id]).rows
+
+
+@shared_task(name="stats.recompute_range", **TASK_OPTIONS)
+def recompute_range(date_from: str, date_to: str, unit_ids: list[int] | None = None) -> int:
+    """Recompute ``unit_ids`` (all units when None) for every day of the range."""
+    return services.compute_daily_stats(
+        date_from=date.fromisoformat(date_from),
+        date_to=date.fromisoformat(date_to),
+        unit_ids=unit_ids,
+    ).rows
+
+
+@shared_task(name="stats.recompute_yesterday", **TASK_OPTIONS)
+def recompute_yesterday() -> int:
+    """Nightly: yesterday for every unit, plus every day touched by late changes."""
+    result = services.recompute_nightly()
+    logger.info("Nightly statistics: %s rows from %s", result.rows, result.date_from)
+    return result.rows
+
+
+def affected_start(*, record, action: str, at: datetime, data: dict) -> date | None:
+    """The first local day whose figures a change of ``record`` by ``action`` at ``at`` can
+    alter, or None when it alters none.
+
+    Finishing and returning are dated by ``at``; a receipt or a refusal also changes the
+    submission day (the record stops counting as not accepted); a digitised flag changes the
+    receipt day; the end of a pause moves the appointment date, which changes the overdue
+    stock of days since the receipt. Every later day's end-of-day stock can change too, so
+    the recompute runs from this day to today.
+    """
+    if action == "update" and "digitised" not in data.get("fields", ()):
+        return None
+    moment = services.local_day(at)
+    if "paused_working_days" in data:  # the appointment date moved
+        return min(d for d in (moment, services.local_day(record.received_at)) if d)
+    if action in NEUTRAL_ACTIONS:
+        return None
+    if action in INTAKE_ACTIONS or action == "update":
+        days = [
+            services.local_day(record.submitted_at),
+            services.local_day(record.received_at),
+            moment,
+        ]
+        return min(d for d in days if d)
+    return moment
+
+
+def schedule_recompute_for_change(*, record, action: str, at: datetime, data: dict) -> None:
+    """Called by ``records.services`` inside the transaction that changes ``record``: after
+    commit, recompute the receiving and the handling unit from the first affected day.
+
+    A change reaching back before today is also noted (same transaction) for the nightly job,
+    so a lost task costs at most a night. Scheduling failures are logged, never raised: the
+    record change is already committed.
+    """
+    start = affected_start(record=record, action=action, at=at, data=data or {})
+    if start is None:
+        return
+    units = sorted({record.receiving_unit_id, record.handling_unit_id})
+    if start < timezone.localdate():
+        services.note_late_change(unit_ids=units, day=start)
+    for unit in units:
+        transaction.on_commit(
+            lambda unit=unit: recompute_unit_days.delay(unit, start.isoformat()), robust=True
+        )

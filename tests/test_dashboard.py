@@ -1,0 +1,122 @@
+"""The city dashboard: figures from the statistics only, drill-down links, scope."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from records import services
+from tests.conftest import local, receive
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {"date_from": "2025-07-01", "date_to": "2025-07-11"}
+
+
+@pytest.fixture
+def july(clerk_a, clerk_b, unit_a, unit_b):
+    """Unit A: 3 received (2 online), 2 finished; unit B: 1 received in person."""
+    online = receive(clerk_a, unit_a, channel=2, received_at=local(2025, 7, 1, 9, 0))
+    services.record_resolve(record=online, actor=clerk_a, at=local(2025, 7, 2, 9, 0))
+    second = receive(clerk_a, unit_a, channel=2, received_at=local(2025, 7, 3, 9, 0))
+    services.record_stop(record=second, actor=clerk_a, reason="x", at=local(2025, 7, 4, 9, 0))
+    receive(clerk_a, unit_a, received_at=local(2025, 7, 7, 9, 0))  # still open, due 14/7
+    receive(clerk_b, unit_b, received_at=local(2025, 7, 8, 9, 0))
+    call_command("compute_stats", "--from", "2025-07-01", "--to", "2025-07-31", verbosity=0)
+
+
+def cards(response):
+    return {card["testid"]: card for card in response.context["cards"]}
+
+
+def test_city_office_sees_all_units_and_the_figures(client, city_office, july):
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), PERIOD)
+    assert response.status_code == 200
+    figures = cards(response)
+    assert figures["card-received"]["value"] == 4
+    assert str(figures["card-online"]["rate"]) == "50.00"
+    assert figures["card-online"]["detail"] == (2, 4)
+    assert figures["card-handling"]["detail"] == (2, 4)
+    assert len(response.context["units"]) == 40
+    top = response.context["highlights"]["most_received"]["row"]
+    assert (top.unit.code, top.counts["received"]) == ("19753", 3)
+    page = response.content.decode()
+    assert "50,00%" in page  # Vietnamese decimal comma
+    assert response.context["summary"].startswith("Từ ngày 01/7 đến 11/7/2025, 40 xã, phường")
+
+
+def test_every_card_links_to_exactly_its_records(client, city_office, july):
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), PERIOD)
+    for card in response.context["cards"]:
+        listing = client.get(card["link"])
+        assert listing.status_code == 200, card["testid"]
+        count = listing.context["page"].paginator.count
+        expected = card.get("value", card.get("detail", (None,))[0])
+        assert count == expected, (card["testid"], count, expected)
+    for item in response.context["table"]:
+        row = item["row"]
+        assert (
+            client.get(item["received_link"]).context["page"].paginator.count
+            == row.counts["received"]
+        )
+        assert (
+            client.get(item["finished_link"]).context["page"].paginator.count
+            == row.counts["finished"]
+        )
+
+
+def test_dashboard_never_reads_the_records_table(client, city_office, july):
+    client.force_login(city_office)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("dashboard"), PERIOD)
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "records_record" not in sql
+    assert len(queries.captured_queries) <= 10
+
+
+def test_leader_sees_only_their_unit(client, leader_a, july):
+    client.force_login(leader_a)
+    response = client.get(reverse("dashboard"), {**PERIOD, "commune": "19942"})
+    assert [unit.code for unit in response.context["units"]] == ["19753"]
+    assert cards(response)["card-received"]["value"] == 3
+    link = cards(response)["card-received"]["link"]
+    assert "receiving_unit=19753" in link
+    assert client.get(link).context["page"].paginator.count == 3
+
+
+@pytest.mark.parametrize("fixture", ["clerk_a", "post_staff_a"])
+def test_clerks_and_post_staff_cannot_open_the_dashboard(client, request, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_bad_period_shows_an_error_and_the_default(client, city_office, july):
+    client.force_login(city_office)
+    response = client.get(
+        reverse("dashboard"), {"date_from": "2025-07-11", "date_to": "2025-07-01"}
+    )
+    assert response.status_code == 200
+    assert "Ngày kết thúc trước ngày bắt đầu." in response.content.decode()
+    assert (response.context["date_from"], response.context["date_to"]) == (
+        date(2025, 7, 1),
+        date(2025, 7, 11),
+    )
+
+
+def test_period_shortcuts(client, city_office, july):
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), {"period": "today"})
+    assert response.context["date_from"] == response.context["date_to"]
+    month = client.get(reverse("dashboard"), {"period": "month"})
+    assert month.context["date_from"].day == 1
+
+
+def test_sorting_by_rate(client, city_office, july):
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), {**PERIOD, "sort": "online"})
+    assert response.context["table"][0]["row"].unit.code == "19753"

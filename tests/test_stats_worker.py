@@ -1,0 +1,120 @@
+"""The statistics pipeline with the production shape: a real Redis broker and a real Celery
+worker process on the test database. A record change, committed, reaches the figures."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from hue_admin.celery import app
+from records import services
+from records.stats.models import DailyStat
+from tests.conftest import ON_POSTGRES, local, receive, require_service
+
+ROOT = Path(__file__).resolve().parent.parent
+WAIT_SECONDS = 60
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+def worker_database_url() -> str:
+    db = connection.settings_dict
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    credentials = f"{user}{password}@" if user else ""
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{credentials}{host}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker process on the test database, consuming a freshly purged queue."""
+    app.control.purge()  # tasks left by earlier tests that had no worker
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "hue_admin",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"stats-test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def wait_for(condition, log: Path):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"figures not updated within {WAIT_SECONDS} s; worker log:\n{log.read_text()}")
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_updates_figures_after_record_change(clerk_a, unit_a, request):
+    require_service(ON_POSTGRES, "PostgreSQL (DATABASE_URL=postgres://...)")
+    require_service(redis_available(), "Redis (REDIS_URL=redis://...)")
+    log = request.getfixturevalue("worker")  # started only once the services are there
+    today = timezone.localdate()
+    rows = DailyStat.objects.filter(unit=unit_a)
+
+    def row(day):
+        return rows.filter(day=day).values("received", "finished", "open_end").first()
+
+    record = receive(clerk_a, unit_a)
+    wait_for(lambda: row(today) == {"received": 1, "finished": 0, "open_end": 1}, log)
+
+    services.record_resolve(record=record, actor=clerk_a)
+    wait_for(lambda: row(today) == {"received": 1, "finished": 1, "open_end": 0}, log)
+
+    # A late receipt: its day and every later one, up to today, are recomputed.
+    receive(clerk_a, unit_a, received_at=local(2025, 7, 1, 9))
+    wait_for(lambda: row(today) == {"received": 1, "finished": 1, "open_end": 1}, log)
+    assert row(local(2025, 7, 1).date()) == {"received": 1, "finished": 0, "open_end": 1}
