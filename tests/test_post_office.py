@@ -239,3 +239,30 @@ def test_online_assistance_form(client, post_staff_a):
     response = client.post(reverse("agent_points:online-assistance"), {"day": day, "count": 7})
     assert response.status_code == 302
     assert OnlineAssistance.objects.get().count == 7
+
+
+def test_online_assistance_api(post_staff_a, clerk_a, city_office, other_point_staff):
+    api = APIClient()
+    api.force_authenticate(post_staff_a)
+    day = timezone.localdate().isoformat()
+    created = api.post("/api/v1/online-assistance/", {"day": day, "count": 9}, format="json")
+    assert created.status_code == 201
+    assert created.json() == {"agent_point": post_staff_a.agent_point.code, "day": day, "count": 9}
+    api.post("/api/v1/online-assistance/", {"day": day, "count": 11}, format="json")
+    assert OnlineAssistance.objects.get().count == 11
+    bad = api.post("/api/v1/online-assistance/", {"day": "2999-01-01", "count": -3}, format="json")
+    assert bad.status_code == 400 and set(bad.json()) == {"count"}
+    future = api.post(
+        "/api/v1/online-assistance/", {"day": "2999-01-01", "count": 3}, format="json"
+    )
+    assert future.status_code == 400 and set(future.json()) == {"day"}
+    clerk = APIClient()
+    clerk.force_authenticate(clerk_a)
+    assert clerk.post("/api/v1/online-assistance/", {"day": day, "count": 1}).status_code == 403
+    assert clerk.get("/api/v1/online-assistance/").json()["count"] == 1  # their unit's point
+    other = APIClient()
+    other.force_authenticate(other_point_staff)
+    assert other.get("/api/v1/online-assistance/").json()["count"] == 0
+    city = APIClient()
+    city.force_authenticate(city_office)
+    assert city.get("/api/v1/online-assistance/").json()["count"] == 1

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from agent_points.api.views import AgentPointViewSet
+from agent_points.api.views import AgentPointViewSet, OnlineAssistanceView
 from communes.api.views import CommuneViewSet
 from hue_admin.api.auth import ObtainTokenView
 from records.api.views import ProcedureViewSet, RecordViewSet
@@ -19,6 +19,7 @@ router.register("records", RecordViewSet, basename="record")
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("v1/stats/daily/", DailyStatList.as_view(), name="stats-daily"),
+    path("v1/online-assistance/", OnlineAssistanceView.as_view(), name="online-assistance"),
     path("v1/reports/period/", PeriodReportView.as_view(), name="report-period"),
     re_path(
         r"^v1/reports/period\.(?P<format>csv|xlsx|json)$",
