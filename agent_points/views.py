@@ -22,13 +22,11 @@ from agent_points.selectors import (
     results_waiting_at_point,
 )
 from agent_points.services import POINT_SERVICES, postal_receive, record_online_assistance
-from records.exceptions import RecordConflict
-from records.forms import service_arguments
 from records.lifecycle import ACTION_LABELS, POINT_ACTIONS, allowed_actions
 from records.models import AccessChannel, ResultDelivery
 from records.selectors import record_for_user, record_history
 from records.services import log_personal_data_access
-from records.views import errors_to_form
+from records.views import errors_to_form, perform_action
 
 
 def _require_post_staff(user):
@@ -154,25 +152,14 @@ def act(request, code, action):
     if action not in POINT_SERVICES:
         raise Http404
     record = _record_or_404(request.user, code)
-    form = POINT_FORMS[action](request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            record = POINT_SERVICES[action](
-                record=record, actor=request.user, **service_arguments(form)
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        except RecordConflict as exc:
-            messages.error(request, exc.message)
-            record.refresh_from_db()
-            return redirect("agent_points:record", code=record.code)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
-            return redirect("agent_points:record", code=record.code)
+    record, form, status = perform_action(
+        request, record, action, POINT_SERVICES[action], POINT_FORMS[action]
+    )
+    if status == 302:
+        return redirect("agent_points:record", code=record.code)
     context = {
         "record": record,
         "events": record_history(record),
-        "actions": _point_actions(record, {action: form}),
+        "actions": _point_actions(record, {action: form} if form is not None else {}),
     }
     return render(request, "agent_points/record.html", context, status=status)

@@ -81,33 +81,20 @@ def record_receive_new(
     """Receive a complete dossier at the desk: create the record in status *received*, issue
     its code and set its appointment date. ``result_delivery`` says where the applicant wants
     the result (unit's desk, agent point, home by post); the last two need an agent point."""
-    now = timezone.now()
-    received_at = received_at or now
-    fields = _clean_new_record(
+    return _create_record(
+        "receive",
+        received_at,
+        actor=actor,
+        note=note,
+        digitised=digitised,
         procedure=procedure,
         receiving_unit=receiving_unit,
         handling_unit=handling_unit,
         agent_point=agent_point,
         channel=channel,
         applicant=applicant,
-        moment=received_at,
-        moment_field="received_at",
-        now=now,
         result_delivery=result_delivery,
     )
-    ensure_can_receive(actor, fields["receiving_unit"], channel=channel)
-    with transaction.atomic():
-        record = Record(
-            **fields,
-            status=Status.RECEIVED,
-            digitised=digitised or channel == Channel.ONLINE,
-            note=note.strip(),
-            created_by=actor,
-        )
-        _stamp_receipt(record, received_at, WorkingCalendar())
-        record.save()
-        _write_event(record, "receive", None, Status.RECEIVED, actor, received_at, note, {})
-    return record
 
 
 def record_submit(
@@ -124,30 +111,45 @@ def record_submit(
 ) -> Record:
     """Register a submission not yet accepted (status *submitted*, no code yet): an online
     dossier from the National Public Service Portal, or one to be checked before receipt."""
-    now = timezone.now()
-    submitted_at = submitted_at or now
-    fields = _clean_new_record(
+    return _create_record(
+        "submit",
+        submitted_at,
+        actor=actor,
+        note=note,
+        digitised=False,
         procedure=procedure,
         receiving_unit=receiving_unit,
         handling_unit=handling_unit,
         agent_point=agent_point,
         channel=channel,
         applicant=applicant,
-        moment=submitted_at,
-        moment_field="submitted_at",
-        now=now,
     )
+
+
+def _create_record(action: str, moment: datetime | None, *, actor, note, digitised, **inputs):
+    """Validate, check the actor, then create a record by ``action`` ("receive": status
+    received, with code and appointment date; "submit": status submitted) and its first event.
+    An online dossier is born digital."""
+    now = timezone.now()
+    moment = moment or now
+    moment_field = "received_at" if action == "receive" else "submitted_at"
+    fields = _clean_new_record(**inputs, moment=moment, moment_field=moment_field, now=now)
+    ensure_can_receive(actor, fields["receiving_unit"], channel=fields["channel"])
+    status = Status.RECEIVED if action == "receive" else Status.SUBMITTED
     with transaction.atomic():
         record = Record(
             **fields,
-            status=Status.SUBMITTED,
-            submitted_at=submitted_at,
-            digitised=channel == Channel.ONLINE,
+            status=status,
+            digitised=digitised or fields["channel"] == Channel.ONLINE,
             note=note.strip(),
             created_by=actor,
         )
+        if status == Status.RECEIVED:
+            _stamp_receipt(record, moment, WorkingCalendar())
+        else:
+            record.submitted_at = moment
         record.save()
-        _write_event(record, "submit", None, Status.SUBMITTED, actor, submitted_at, note, {})
+        _write_event(record, action, None, status, actor, moment, note, {})
     return record
 
 

@@ -349,6 +349,29 @@ def record_detail(request, code: str):
     return render(request, "records/record_detail.html", context)
 
 
+def perform_action(request, record, action: str, service, form_class):
+    """Run one lifecycle action posted from a record page.
+
+    Returns ``(record, form, status)``: 302 when done (a success message is queued), 400 with
+    the form's errors (from the form or the service), 409 after a conflict (a message is
+    queued, the form is dropped so the page shows the record as it now is).
+    """
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return record, form, 400
+    try:
+        record = service(record=record, actor=request.user, **service_arguments(form))
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return record, form, 400
+    except RecordConflict as exc:
+        messages.error(request, exc.message)
+        record.refresh_from_db()
+        return record, None, 409
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return record, form, 302
+
+
 @login_required
 @require_POST
 def record_act(request, code: str, action: str):
@@ -358,26 +381,11 @@ def record_act(request, code: str, action: str):
     record = _record_or_404(request.user, code)
     if not _can_write(request.user):
         raise PermissionDenied
-    form = ACTION_FORMS[action](request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            record = ACTION_SERVICES[action](
-                record=record, actor=request.user, **service_arguments(form)
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        except RecordConflict as exc:
-            messages.error(request, exc.message)
-            status = 409
-            record.refresh_from_db()
-            form = None
-        else:
-            messages.success(
-                request,
-                _("Done: %(action)s.") % {"action": ACTION_LABELS[action]},
-            )
-            return redirect("records:detail", code=record.code)
+    record, form, status = perform_action(
+        request, record, action, ACTION_SERVICES[action], ACTION_FORMS[action]
+    )
+    if status == 302:
+        return redirect("records:detail", code=record.code)
     context = _detail_context(
         request, record, forms={action: form} if form is not None else {}, show_identifiers=False
     )

@@ -195,49 +195,42 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
 
     records = Record.objects.order_by()
 
-    # Intake by receiving unit and day of receipt.
-    received = (
-        records.filter(receiving_unit__in=units, received_at__gte=start, received_at__lt=end)
-        .annotate(d=TruncDate("received_at", tzinfo=tz))
-        .values("receiving_unit", "d")
-        .annotate(
-            received=Count("id"),
-            received_in_person=Count("id", filter=Q(channel=Channel.IN_PERSON)),
-            received_online=Count("id", filter=Q(channel=Channel.ONLINE)),
-            received_postal=Count("id", filter=Q(channel=Channel.POSTAL)),
-            digitised=Count("id", filter=Q(digitised=True)),
+    def per_unit_day(unit_field: str, date_field: str, counts: dict, **conditions):
+        """One grouped query: ``counts`` per unit and local day of ``date_field``."""
+        return (
+            records.filter(
+                **{
+                    f"{unit_field}__in": units,
+                    f"{date_field}__gte": start,
+                    f"{date_field}__lt": end,
+                },
+                **conditions,
+            )
+            .annotate(d=TruncDate(date_field, tzinfo=tz))
+            .values(unit_field, "d")
+            .annotate(**counts)
         )
-    )
-    for row in received:
-        add(row.pop("receiving_unit"), row.pop("d"), row)
 
-    # Refused at intake (dated by the refusal) and submissions still waiting (by submission).
-    refused = (
-        records.filter(
-            receiving_unit__in=units,
-            status=Status.REFUSED,
-            finished_at__gte=start,
-            finished_at__lt=end,
-        )
-        .annotate(d=TruncDate("finished_at", tzinfo=tz))
-        .values("receiving_unit", "d")
-        .annotate(refused=Count("id"))
-    )
-    for row in refused:
-        add(row.pop("receiving_unit"), row.pop("d"), row)
-    pending = (
-        records.filter(
-            receiving_unit__in=units,
-            status=Status.SUBMITTED,
-            submitted_at__gte=start,
-            submitted_at__lt=end,
-        )
-        .annotate(d=TruncDate("submitted_at", tzinfo=tz))
-        .values("receiving_unit", "d")
-        .annotate(not_accepted=Count("id"))
-    )
-    for row in pending:
-        add(row.pop("receiving_unit"), row.pop("d"), row)
+    # Intake by receiving unit: receipts by day of receipt, refusals by day of refusal,
+    # submissions still waiting by day of submission.
+    intake = [
+        (
+            "received_at",
+            {
+                "received": Count("id"),
+                "received_in_person": Count("id", filter=Q(channel=Channel.IN_PERSON)),
+                "received_online": Count("id", filter=Q(channel=Channel.ONLINE)),
+                "received_postal": Count("id", filter=Q(channel=Channel.POSTAL)),
+                "digitised": Count("id", filter=Q(digitised=True)),
+            },
+            {},
+        ),
+        ("finished_at", {"refused": Count("id")}, {"status": Status.REFUSED}),
+        ("submitted_at", {"not_accepted": Count("id")}, {"status": Status.SUBMITTED}),
+    ]
+    for date_field, counts, conditions in intake:
+        for row in per_unit_day("receiving_unit", date_field, counts, **conditions):
+            add(row.pop("receiving_unit"), row.pop("d"), row)
 
     # Handling side. Stock deltas: +1 when a record enters the open stock (receipt) or the
     # overdue stock (the later of receipt day and appointment day), -1 when it is finished.
@@ -246,14 +239,8 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
     became_overdue = defaultdict(int)
     left_overdue = defaultdict(int)
 
-    for unit, day, count in (
-        records.filter(handling_unit__in=units, received_at__gte=start, received_at__lt=end)
-        .annotate(d=TruncDate("received_at", tzinfo=tz))
-        .values("handling_unit", "d")
-        .annotate(n=Count("id"))
-        .values_list("handling_unit", "d", "n")
-    ):
-        opened[(unit, day)] += count
+    for row in per_unit_day("handling_unit", "received_at", {"n": Count("id")}):
+        opened[(row["handling_unit"], row["d"])] += row["n"]
 
     overdue_from = Greatest(TruncDate("received_at", tzinfo=tz), F("due_date"))
     finished = (
@@ -297,16 +284,15 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
     ):
         became_overdue[(unit, day)] += count
 
-    returned = (
-        records.filter(handling_unit__in=units, returned_at__gte=start, returned_at__lt=end)
-        .annotate(d=TruncDate("returned_at", tzinfo=tz))
-        .values("handling_unit", "d")
-        .annotate(
-            returned=Count("id"),
-            returned_counter=Count("id", filter=Q(return_method=ReturnMethod.COUNTER)),
-            returned_post=Count("id", filter=Q(return_method=ReturnMethod.POST)),
-            returned_online=Count("id", filter=Q(return_method=ReturnMethod.ONLINE)),
-        )
+    returned = per_unit_day(
+        "handling_unit",
+        "returned_at",
+        {
+            "returned": Count("id"),
+            "returned_counter": Count("id", filter=Q(return_method=ReturnMethod.COUNTER)),
+            "returned_post": Count("id", filter=Q(return_method=ReturnMethod.POST)),
+            "returned_online": Count("id", filter=Q(return_method=ReturnMethod.ONLINE)),
+        },
     )
     for row in returned:
         add(row.pop("handling_unit"), row.pop("d"), row)
