@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -211,35 +210,11 @@ def bench_report() -> dict:
     }
 
 
-def start_worker(log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
-    }
-    output = log.open("w")
-    return subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hue_admin",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            "stats-bench@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
+def start_worker(log: Path):
+    from hue_admin import processes
+
+    env = processes.portal_env(database_url=DATABASE_URL, redis_url=REDIS_URL)
+    return processes.start_celery_worker(env, log)
 
 
 def wait_until(condition, timeout: float = 120.0) -> float:
@@ -310,8 +285,7 @@ def bench_change_latency() -> dict:
                 wait_until(lambda u=unit.pk, b=before: received_on(u, moment.date()) > b)
             )
     finally:
-        worker.terminate()
-        worker.wait(20)
+        worker.stop(20)
     return {
         "same_p50": percentile(same_day, 0.5),
         "same_p95": percentile(same_day, 0.95),

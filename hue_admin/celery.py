@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hue_admin.settings")
 
@@ -18,5 +19,11 @@ app.conf.beat_schedule = {
         "task": "stats.recompute_yesterday",
         "schedule": crontab(hour=1, minute=0),
         "options": {"expires": 6 * 3600},
+    },
+    # Recomputes still owed: queued while Redis was down, or lost with a killed worker.
+    "stats-sweep": {
+        "task": "stats.recompute_noted",
+        "schedule": float(settings.STATS_SWEEP_SECONDS),
+        "options": {"expires": 3600},
     },
 }

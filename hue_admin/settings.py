@@ -5,8 +5,10 @@ Celery tasks executed in-process, DEBUG on. Production sets DEBUG=0, SECRET_KEY,
 DATABASE_URL and REDIS_URL; see .env.example.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "axes",
     "hue_admin",
     "accounts",
     "communes",
@@ -53,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response (policy under "Security" below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hue_admin.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "hue_admin.middleware.HtmxLoginRedirectMiddleware",
+    # Last: turns a login refused by the lockout into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hue_admin.urls"
@@ -94,7 +103,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.RolePermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked-out user or address before checking it.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.RolePermissionBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -104,7 +117,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Idle timeout: a session untouched for SESSION_COOKIE_AGE seconds (default 30 minutes) is
+# over; every request of a logged-in user starts the count again. The cookie also ends when
+# the browser closes (shared counter computers).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 30 * 60, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language, time, formats ----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -145,14 +163,30 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task lost with a killed worker goes back to the queue (after the visibility timeout).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With Redis down, queueing gives up within about a second (the change is noted instead, see
+# records.stats.tasks) rather than holding the clerk's request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+# How often the sweep recomputes the figures still owed (queued while Redis was down, lost
+# with a killed worker); the nightly job at 01:00 covers yesterday for every unit as well.
+STATS_SWEEP_SECONDS = env.int("STATS_SWEEP_SECONDS", 300, minimum=1)
 
 # --- Cache (API throttling; shared between processes when Redis is configured) -------------
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, API throttling pauses instead of failing requests.
+            "BACKEND": "hue_admin.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hue",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -187,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge image from validator.swagger.io (a third party, and outside the CSP).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "DESCRIPTION": (
         "REST API of the one-stop records portal of Hue City's 40 wards and communes. "
@@ -209,6 +245,35 @@ SPECTACULAR_SETTINGS = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp), in every mode so that tests and `make run` exercise it.
+# Everything comes from the portal's own origin: no inline script or style, no eval, no CDN.
+# Pages keep behaviour in static/js/portal.js and looks in static/css/*.css; the Swagger UI
+# loads its init script from a URL (SpectacularSwaggerSplitView). Charts are server-side SVG
+# styled by classes. img-src allows data: for the SVG icons inside Swagger UI's and the
+# admin's stylesheets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
+# Where browsers POST violation reports (optional, e.g. a collector of the operations team).
+# (A local name: django-csp's checks reject a CSP_REPORT_URI *setting*, its 3.x format.)
+_csp_report_uri = env.str("CSP_REPORT_URI", "")
+if _csp_report_uri and not _csp_report_uri.startswith(("https://", "http://", "/")):
+    raise ImproperlyConfigured(
+        f"CSP_REPORT_URI={_csp_report_uri!r} must be an http(s):// URL or a path starting with /."
+    )
+if _csp_report_uri:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = _csp_report_uri
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container healthchecks speak plain HTTP
@@ -218,6 +283,23 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Login protection (django-axes) ----------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failed logins for one username, or from one address, further
+# attempts are refused for LOGIN_LOCKOUT_MINUTES, in the login page and the API token endpoint
+# alike. Admins see the attempts under "Axes" in the admin and unlock by deleting them (or
+# `manage.py axes_reset_username <name>`). A successful login clears the user's failures.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# The client address: the socket's peer, unless the portal sits behind TRUSTED_PROXY_COUNT
+# reverse proxies that each append to X-Forwarded-For (then a client cannot forge it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 
 # --- Logging --------------------------------------------------------------------------------
 # Citizens' personal data never goes to logs: log record codes and user ids, nothing else.
@@ -231,6 +313,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per login otherwise
     },
 }
 

@@ -20,7 +20,7 @@ def test_post_staff_receive_then_deliver(page, live_server, post_staff_a, clerk_
     page.get_by_role("link", name="+ Tiếp nhận qua bưu chính").click()
     page.get_by_label("Tìm thủ tục").fill("khai tu")
     page.wait_for_function(
-        "[...document.querySelectorAll('#id_procedure option')]"
+        "() => [...document.querySelectorAll('#id_procedure option')]"
         ".some(o => o.value === 'ho-tich-khai-tu')"
     )
     page.locator("#id_procedure").select_option("ho-tich-khai-tu")

@@ -22,9 +22,11 @@ def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_
 
     page.get_by_role("link", name="+ Tiếp nhận hồ sơ").click()
     page.get_by_label("Tìm thủ tục").fill("khai sinh giay to ca nhan")
-    page.wait_for_function("document.querySelectorAll('#id_procedure option').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#id_procedure option').length === 1")
     page.locator("#id_procedure").select_option("ho-tich-khai-sinh-da-co-giay-to")
-    page.wait_for_function("document.querySelector('[data-testid=due-preview] strong') !== null")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=due-preview] strong') !== null"
+    )
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
     page.get_by_label("Số định danh cá nhân").fill("046195004567")
     page.get_by_label("Số điện thoại di động").fill("0914 222 333")

@@ -1,11 +1,7 @@
 """The statistics pipeline with the production shape: a real Redis broker and a real Celery
 worker process on the test database. A record change, committed, reaches the figures."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,12 +9,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from hue_admin import processes
 from hue_admin.celery import app
 from records import services
 from records.stats.models import DailyStat
 from tests.conftest import ON_POSTGRES, local, receive, require_service
 
-ROOT = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 60
 
 
@@ -33,57 +29,19 @@ def redis_available() -> bool:
         return False
 
 
-def worker_database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or ""
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    credentials = f"{user}{password}@" if user else ""
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{credentials}{host}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(tmp_path):
     """A Celery worker process on the test database, consuming a freshly purged queue."""
     app.control.purge()  # tasks left by earlier tests that had no worker
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "hue_admin",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"stats-test-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    env = processes.portal_env(
+        database_url=processes.database_url(connection.settings_dict),
+        redis_url=settings.REDIS_URL,
+    )
+    child = processes.start_celery_worker(env, tmp_path / "worker.log")
     try:
-        yield log
+        yield child.log
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        child.stop()
 
 
 def wait_for(condition, log: Path):

@@ -102,31 +102,23 @@ def recompute_from(*, unit_ids: Iterable[int], date_from: date, today: date | No
 
 
 def recompute_nightly(*, today: date | None = None) -> ComputeResult:
-    """The nightly run: yesterday for every unit, plus, for units with late changes noted
-    since the last run, every day from the earliest changed one. Consumes the notes it saw."""
+    """The nightly run: yesterday for every unit, plus, for units with recomputes noted up to
+    yesterday, every day from the earliest noted one. Consumes the notes it saw."""
     today = today or timezone.localdate()
     yesterday = today - timedelta(days=1)
-    noted = StatsLateChange.objects.filter(day__lte=yesterday)
-    last_id = noted.aggregate(last=Max("id"))["last"]
-    starts = dict.fromkeys(all_unit_ids(), yesterday)
-    if last_id is not None:
-        for unit, day in (
-            noted.filter(id__lte=last_id)
-            .values("unit")
-            .annotate(day=Min("day"))
-            .values_list("unit", "day")
-        ):
-            starts[unit] = min(starts.get(unit, yesterday), day)
-    by_start: dict[date, list[int]] = defaultdict(list)
-    for unit, start in starts.items():
-        by_start[start].append(unit)
-    rows = 0
-    for start, units in sorted(by_start.items()):
-        rows += compute_daily_stats(date_from=start, date_to=yesterday, unit_ids=units).rows
-    if last_id is not None:
-        StatsLateChange.objects.filter(id__lte=last_id, day__lte=yesterday).delete()
-    first = min(by_start) if by_start else None
-    return ComputeResult(rows, len(starts), first, yesterday)
+    note_ids, starts = _noted_starts(up_to=yesterday)
+    for unit in all_unit_ids():
+        starts[unit] = min(starts.get(unit, yesterday), yesterday)
+    return _compute_noted(note_ids, starts, until=yesterday)
+
+
+def recompute_noted(*, today: date | None = None) -> ComputeResult:
+    """The sweep (every few minutes): every recompute still owed — noted because its task could
+    not be queued (broker down), or was lost with a killed worker, or reaches back before
+    today — from each unit's earliest noted day to today. Consumes the notes it saw."""
+    today = today or timezone.localdate()
+    note_ids, starts = _noted_starts(up_to=today)
+    return _compute_noted(note_ids, starts, until=today)
 
 
 def records_first_day() -> date | None:
@@ -136,13 +128,46 @@ def records_first_day() -> date | None:
     return local_day(min(moments)) if moments else None
 
 
-def note_late_change(*, unit_ids: Iterable[int], day: date) -> None:
-    """Note, inside the caller's transaction, that figures of ``unit_ids`` from ``day`` on
-    changed late; the nightly job recomputes them."""
-    StatsLateChange.objects.bulk_create(StatsLateChange(unit_id=u, day=day) for u in unit_ids)
+def note_late_change(*, unit_ids: Iterable[int], day: date) -> list[int]:
+    """Note that the figures of ``unit_ids`` from ``day`` on are owed a recompute, in the
+    caller's transaction; the sweep and the nightly run recompute them. Returns the notes' ids
+    (for ``clear_notes`` once the recompute is done)."""
+    notes = StatsLateChange.objects.bulk_create(
+        StatsLateChange(unit_id=u, day=day) for u in unit_ids
+    )
+    return [note.pk for note in notes]
+
+
+def clear_notes(note_ids: Iterable[int]) -> None:
+    StatsLateChange.objects.filter(pk__in=list(note_ids)).delete()
 
 
 # --- Internals -----------------------------------------------------------------------------
+
+
+def _noted_starts(*, up_to: date) -> tuple[list[int], dict[int, date]]:
+    """The notes of days up to ``up_to``, committed now: their ids, and per unit the earliest
+    noted day. Only these ids are consumed later: a note committed during the recompute (its
+    change maybe unseen by it) stays for the next run."""
+    note_ids, starts = [], {}
+    for note_id, unit, day in StatsLateChange.objects.filter(day__lte=up_to).values_list(
+        "id", "unit", "day"
+    ):
+        note_ids.append(note_id)
+        starts[unit] = min(starts.get(unit, day), day)
+    return note_ids, starts
+
+
+def _compute_noted(note_ids: list[int], starts: dict[int, date], *, until: date):
+    by_start: dict[date, list[int]] = defaultdict(list)
+    for unit, start in starts.items():
+        by_start[start].append(unit)
+    rows = 0
+    for start, units in sorted(by_start.items()):
+        rows += compute_daily_stats(date_from=start, date_to=until, unit_ids=units).rows
+    clear_notes(note_ids)
+    first = min(by_start) if by_start else None
+    return ComputeResult(rows, len(starts), first, until)
 
 
 def _lock_units(unit_ids: Sequence[int]) -> None:

@@ -27,6 +27,7 @@ TASK_OPTIONS = {
     "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 8,
+    "ignore_result": True,  # nobody reads them; the figures are in DailyStat
 }
 
 # Actions that change no figure: the status stays open (or the result moves between desks)
@@ -41,12 +42,20 @@ INTAKE_ACTIONS = frozenset({"submit", "receive", "refuse", "digitise"})
 @shared_task(name="stats.recompute_unit_days", **TASK_OPTIONS)
 def recompute_unit_days(unit_id: int, date_from: str, date_to: str | None = None) -> int:
     """Recompute one unit's figures from ``date_from`` to ``date_to`` (default: today when
-    the task runs). Returns the number of rows written."""
+    the task runs). Returns the number of rows written.
+
+    The recompute is noted (committed) first and the note cleared once it is done, so a worker
+    killed mid-run — its transaction rolled back, nothing half-written — leaves the note for
+    the sweep."""
     start = date.fromisoformat(date_from)
+    claim = services.note_late_change(unit_ids=[unit_id], day=start)
     if date_to is None:
-        return services.recompute_from(unit_ids=[unit_id], date_from=start).rows
-    end = date.fromisoformat(date_to)
-    return services.compute_daily_stats(date_from=start, date_to=end, unit_ids=[unit_id]).rows
+        rows = services.recompute_from(unit_ids=[unit_id], date_from=start).rows
+    else:
+        end = date.fromisoformat(date_to)
+        rows = services.compute_daily_stats(date_from=start, date_to=end, unit_ids=[unit_id]).rows
+    services.clear_notes(claim)
+    return rows
 
 
 @shared_task(name="stats.recompute_range", **TASK_OPTIONS)
@@ -64,6 +73,15 @@ def recompute_yesterday() -> int:
     """Nightly: yesterday for every unit, plus every day touched by late changes."""
     result = services.recompute_nightly()
     logger.info("Nightly statistics: %s rows from %s", result.rows, result.date_from)
+    return result.rows
+
+
+@shared_task(name="stats.recompute_noted", **TASK_OPTIONS)
+def recompute_noted() -> int:
+    """Every few minutes (beat): the recomputes still owed (see ``services.recompute_noted``)."""
+    result = services.recompute_noted()
+    if result.units:
+        logger.info("Statistics sweep: %s units from %s", result.units, result.date_from)
     return result.rows
 
 
@@ -98,9 +116,10 @@ def schedule_recompute_for_change(*, record, action: str, at: datetime, data: di
     """Called by ``records.services`` inside the transaction that changes ``record``: after
     commit, recompute the receiving and the handling unit from the first affected day.
 
-    A change reaching back before today is also noted (same transaction) for the nightly job,
-    so a lost task costs at most a night. Scheduling failures are logged, never raised: the
-    record change is already committed.
+    A change reaching back before today is also noted (same transaction) for the nightly job.
+    If the task cannot be queued (Redis down), the failure is logged — never raised: the record
+    change is committed and the clerk carries on — and the recompute is noted for the sweep,
+    which runs it once the broker is back (or the nightly job does).
     """
     start = affected_start(record=record, action=action, at=at, data=data or {})
     if start is None:
@@ -109,6 +128,17 @@ def schedule_recompute_for_change(*, record, action: str, at: datetime, data: di
     if start < timezone.localdate():
         services.note_late_change(unit_ids=units, day=start)
     for unit in units:
-        transaction.on_commit(
-            lambda unit=unit: recompute_unit_days.delay(unit, start.isoformat()), robust=True
+        transaction.on_commit(lambda unit=unit: _queue_recompute(unit, start), robust=True)
+
+
+def _queue_recompute(unit_id: int, start: date) -> None:
+    try:
+        recompute_unit_days.delay(unit_id, start.isoformat())
+    except Exception as error:  # noqa: BLE001 - whatever the broker raised, note and go on
+        logger.warning(
+            "Statistics recompute of unit %s from %s not queued (%s); noted for the sweep.",
+            unit_id,
+            start,
+            type(error).__name__,
         )
+        services.note_late_change(unit_ids=[unit_id], day=start)

@@ -1,0 +1,60 @@
+"""Login lockout (django-axes): the client address it counts by, and the answer a locked-out
+login gets — the lockout page in the browser, the API's error format under ``/api/``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+LOCKOUT_STATUS = status.HTTP_429_TOO_MANY_REQUESTS
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The socket peer; behind ``TRUSTED_PROXY_COUNT`` proxies, the address the outermost one
+    saw (the n-th entry from the right of X-Forwarded-For, which proxies append to)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_message() -> str:
+    return _(
+        "Too many failed logins for this account or from this address. Try again in "
+        "%(minutes)s minutes, or ask an administrator to unlock it."
+    ) % {"minutes": lockout_minutes()}
+
+
+class LockedOut(APIException):
+    status_code = LOCKOUT_STATUS
+    default_code = "locked_out"
+
+    def __init__(self):
+        super().__init__(lockout_message())
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: 429 with the lockout page, or ``{"detail": ...}`` for the API."""
+    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=LOCKOUT_STATUS)
+    else:
+        response = render(
+            request,
+            "registration/locked_out.html",
+            {"message": lockout_message()},
+            status=LOCKOUT_STATUS,
+        )
+    response["Retry-After"] = retry_after
+    return response
