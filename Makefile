@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate seed test test-fast lint fmt messages worker beat check clean bench compute-stats
+.PHONY: help install run serve migrate seed test test-fast lint fmt messages worker beat check clean bench compute-stats backup restore loadtest
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -63,6 +63,18 @@ compute-stats: install ## Recompute the daily figures (FROM=YYYY-MM-DD TO=YYYY-M
 
 bench: install ## Benchmark the statistics on PostgreSQL with 1,000,000 records (writes docs/benchmarks.md)
 	$(BIN)/python benchmarks/stats_bench.py
+
+loadtest: install ## Load test: gunicorn + Celery worker on PostgreSQL, concurrent clerks (CLERKS=50 DURATION=60 WORKERS=4 THREADS=1 CELERY=2; writes docs/benchmarks.md)
+	$(BIN)/python benchmarks/loadtest.py $(if $(CLERKS),--clerks $(CLERKS)) $(if $(DURATION),--duration $(DURATION)) \
+		$(if $(WORKERS),--workers $(WORKERS)) $(if $(THREADS),--threads $(THREADS)) \
+		$(if $(CELERY),--celery $(CELERY)) $(if $(THINK),--think $(THINK))
+
+backup: install ## Back up the configured database to backups/ (FILE=path to choose the file)
+	$(BIN)/python manage.py backup_database $(if $(FILE),"$(FILE)")
+
+restore: install ## Restore a backup over the configured database (FILE=path required; YES=1: do not ask)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/hue-portal-YYYYmmdd-HHMMSS.dump [YES=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(filter 1,$(YES)),--yes)
 
 clean: ## Remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ DATABASE_URL and REDIS_URL; see .env.example.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 # How often the sweep recomputes the figures still owed (queued while Redis was down, lost
 # with a killed worker); the nightly job at 01:00 covers yesterday for every unit as well.
 STATS_SWEEP_SECONDS = env.int("STATS_SWEEP_SECONDS", 300, minimum=1)
+# Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
+CELERY_BEAT_SCHEDULE = {
+    "stats-nightly": {
+        "task": "stats.recompute_yesterday",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    # Recomputes still owed: queued while Redis was down, or lost with a killed worker.
+    "stats-sweep": {
+        "task": "stats.recompute_noted",
+        "schedule": float(STATS_SWEEP_SECONDS),
+        "options": {"expires": 3600},
+    },
+}
 
 # --- Cache (API throttling; shared between processes when Redis is configured) -------------
 if REDIS_URL:

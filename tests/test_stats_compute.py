@@ -322,6 +322,9 @@ def test_tasks_are_named_acks_late_and_retry_transient_errors():
     schedule = app.conf.beat_schedule["stats-nightly"]
     assert schedule["task"] == "stats.recompute_yesterday"
     assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({1}, {0})
+    sweep = app.conf.beat_schedule["stats-sweep"]
+    assert (sweep["task"], sweep["schedule"]) == ("stats.recompute_noted", 300.0)
+    assert tasks.recompute_noted.name == "stats.recompute_noted"
 
 
 def test_compute_stats_command_backfills_range(clerk_a, unit_a, capsys):
