@@ -234,7 +234,8 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
     before = snapshot(unit_a)
     assert before[date(2025, 7, 2)]["received"] == 0
 
-    broker = Celery(broker=stack.redis_url)
+    # A client of the private Redis only: not the current app, which the rest of the suite uses.
+    broker = Celery(broker=stack.redis_url, set_as_current=False)
     table = DailyStat._meta.db_table
     dsn = processes.database_url(connection.settings_dict)
     with psycopg.connect(dsn) as blocker, psycopg.connect(dsn, autocommit=True) as probe:
