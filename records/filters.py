@@ -35,6 +35,7 @@ class UnitCodesFilter(django_filters.ModelMultipleChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Commune.objects.all())
         kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("distinct", False)  # a foreign key of the record: no duplicate rows
         super().__init__(*args, **kwargs)
 
 
@@ -46,7 +47,11 @@ class RecordFilter(django_filters.FilterSet):
     commune = django_filters.CharFilter(
         method="filter_commune", label=_("Unit code (receiving or handling)")
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    # distinct=False: a column of the record cannot duplicate rows, and SELECT DISTINCT over
+    # every column would sort the whole result.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, distinct=False, label=_("Status")
+    )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     procedure = django_filters.ModelChoiceFilter(
         queryset=Procedure.objects.order_by("field", "name"),

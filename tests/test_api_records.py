@@ -53,8 +53,23 @@ def test_filter_commune(api, records):
 
 def test_filter_status_multiple(api, records):
     assert codes(api.get("/api/v1/records/?status=9")) == {records["online"].code}
-    both = codes(api.get("/api/v1/records/?status=9&status=2"))
-    assert both == {r.code for r in records.values()}
+    both = api.get("/api/v1/records/?status=9&status=2&commune=19753").json()
+    assert {row["code"] for row in both["results"]} == {r.code for r in records.values()}
+    assert both["count"] == len(both["results"]) == len(records)  # no row twice
+
+
+def test_status_and_channel_labels_follow_the_language(api, records):
+    row = api.get("/api/v1/records/?status=2").json()["results"][0]
+    assert (row["status"], row["status_label"], row["channel_label"]) == (
+        2,
+        "đã tiếp nhận",
+        "trực tiếp",
+    )
+    english = api.get("/api/v1/records/?status=2", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (english["results"][0]["status_label"], english["results"][0]["channel_label"]) == (
+        "received",
+        "in person",
+    )
 
 
 def test_filter_channel_procedure_agent_point_outcome(api, records):

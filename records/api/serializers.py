@@ -17,10 +17,24 @@ from records.models import (
     RecordEvent,
     ResultDelivery,
     ReturnMethod,
+    Status,
 )
 from records.validation import mask_id, mask_phone
 
 IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
+
+
+@extend_schema_field(serializers.CharField())
+class ChoiceLabelField(serializers.ReadOnlyField):
+    """The label of a choice value in the active language: what ``get_<field>_display`` gives,
+    without DRF inspecting that method's signature on every row (a third of a list's time)."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
 
 
 class ProcedureSerializer(serializers.ModelSerializer):
@@ -53,8 +67,8 @@ class RecordSerializer(serializers.ModelSerializer):
     return_method = serializers.ChoiceField(
         choices=ReturnMethod.choices, allow_blank=True, read_only=True
     )
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    status_label = ChoiceLabelField(Status.choices, source="status")
+    channel_label = ChoiceLabelField(Channel.choices, source="channel")
     overdue = serializers.SerializerMethodField()
 
     class Meta:
