@@ -65,7 +65,15 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 DOC = ROOT / "docs" / "benchmarks.md"
-START_MARK, END_MARK = "<!-- loadtest:start -->", "<!-- loadtest:end -->"
+
+
+def doc_marks(think: float) -> tuple[str, str]:
+    """The markers of the run's section in docs/benchmarks.md: one section for the saturated
+    run (no think time) and one per think time, each replaced by its own reruns."""
+    tag = f" think={think:g}" if think else ""
+    return f"<!-- loadtest:start{tag} -->", f"<!-- loadtest:end{tag} -->"
+
+
 KINDS = ("receive", "action", "list", "detail")
 HOT_UNITS = 3  # the most populous units, which get the extra clerks
 CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
@@ -254,6 +262,8 @@ class Clerk(threading.Thread):
 
     def run(self) -> None:
         try:
+            if self.think:  # clerks do not all start in the same instant
+                self.pause()
             while self.time_left():
                 self.one_record()
         except Exception as exc:  # a bug of the client: count it, never hide it
@@ -322,6 +332,25 @@ class Clerk(threading.Thread):
 
 
 # --- Set-up ----------------------------------------------------------------------------------
+
+
+def warm_up(port: int, token: str, requests: int) -> None:
+    """Parallel API reads before the clock starts, so that every gunicorn worker has loaded the
+    URLs, views and translations (the first request of a worker costs about a second)."""
+
+    def read() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request(
+            "GET", "/api/v1/records/?page_size=1", headers={"Authorization": f"Token {token}"}
+        )
+        conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=read) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def database_name() -> str:
@@ -619,10 +648,11 @@ def log_problems(child: Child, patterns: tuple[str, ...]) -> list[str]:
 ACCESS_TIME = re.compile(r'"[A-Z]+ /api/\S*" \d{3} \S+ (\d+)ms$')
 
 
-def server_times(child: Child) -> list[float]:
-    """Request times in milliseconds from the access log (format of gunicorn.conf.py)."""
+def server_times(child: Child, start: int = 0) -> list[float]:
+    """Request times in milliseconds from the access log (format of gunicorn.conf.py), from
+    byte ``start`` on (after the warm-up)."""
     try:
-        lines = child.log.read_text(errors="replace").splitlines()
+        lines = child.log.read_bytes()[start:].decode(errors="replace").splitlines()
     except FileNotFoundError:
         return []
     return [float(m[1]) for line in lines if (m := ACCESS_TIME.search(line))]
@@ -740,7 +770,16 @@ def write_doc(run: dict, doc: Path) -> None:
         )
     else:
         spread = "one per unit"
-    think = f"A think time of {run['think']:g} s on average" if run["think"] else "No think time"
+    if run["think"]:
+        think = (
+            f"Between two requests a clerk pauses {run['think']:g} s on average (uniformly 0 to "
+            f"{2 * run['think']:g} s): a paced load, so latency is close to the service time"
+        )
+    else:
+        think = (
+            "No think time: each clerk sends its next request as soon as the last one is "
+            "answered, so the server is saturated and latency includes queueing"
+        )
     intro = (
         "`make loadtest` runs `benchmarks/loadtest.py`: gunicorn with the production settings "
         f"(`DEBUG=0`, `DB_CONN_MAX_AGE={run['conn_max_age']}` as in `.env.example`, plain HTTP "
@@ -754,8 +793,7 @@ def write_doc(run: dict, doc: Path) -> None:
         "then stop (5 %); stop (4 %); resolved, result not collected yet (8 %); left in "
         "processing (12 %). Before each action it may list its unit's records by status (15 %), "
         "search by name (10 %) or open one of its records (20 %, a logged read of the ID). "
-        f"{think}: each clerk sends its next request as soon as the last one is answered, so "
-        f"the server is saturated and latency includes queueing. {throttle} Only the API is "
+        f"{think}. {throttle} Only the API is "
         "exercised: with `DEBUG=0` the HTML pages need `collectstatic` (static files manifest); "
         "`/healthz` is checked before the run."
     )
@@ -790,8 +828,10 @@ def write_doc(run: dict, doc: Path) -> None:
         return wrapped.replace("\x00", " ")
 
     prose = fill(intro) + "\n\n" + "\n".join(fill(item, "  ") for item in (machine, settings))
-    text = f"""{START_MARK}
-## Load test (`make loadtest`, issue 10)
+    start_mark, end_mark = doc_marks(run["think"])
+    title = f", paced ({run['think']:g} s think time)" if run["think"] else ""
+    text = f"""{start_mark}
+## Load test{title} (`make loadtest`, issue 10)
 
 {prose}
 
@@ -823,12 +863,12 @@ queue peak shows how far the statistics lag behind the records under this load; 
 catch up once the load stops, and then equal the recount. Each run starts from an empty database
 (`hue_loadtest`, dropped and recreated, left in place afterwards for inspection) and a flushed
 Redis database.
-{END_MARK}
+{end_mark}
 """
     existing = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if START_MARK in existing and END_MARK in existing:
-        head, rest = existing.split(START_MARK, 1)
-        _, tail = rest.split(END_MARK, 1)
+    if start_mark in existing and end_mark in existing:
+        head, rest = existing.split(start_mark, 1)
+        _, tail = rest.split(end_mark, 1)
         updated = head + text.rstrip("\n") + tail
     else:
         updated = existing.rstrip("\n") + "\n\n" + text
@@ -912,6 +952,9 @@ def main(argv=None) -> int:
         probe.close()
         if health.status != 200:
             raise RuntimeError(f"/healthz answered {health.status}\n{server.log_text()}")
+        warm_up(server.port, people[0]["token"], 2 * args.workers * args.threads)
+        time.sleep(0.5)  # the warm-up's access-log lines are written
+        log_start = server.log.stat().st_size
         print(
             f"gunicorn on {server.url} ({args.workers} workers x {args.threads} threads), "
             f"Celery worker ready; {args.clerks} clerks for {args.duration:g} s ..."
@@ -963,7 +1006,7 @@ def main(argv=None) -> int:
             "unanswered": sum(result.unknown_receipts for result in results),
             "conn_max_age": args.conn_max_age,
             "load_before": load_before,
-            "server_times": server_times(server),
+            "server_times": server_times(server, log_start),
             "records": records,
             "stats": stats,
             "drain": drain,
