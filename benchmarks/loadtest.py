@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlparse
 
+from reporting import percentile, replace_section
+
 if TYPE_CHECKING:
     from hue_admin.processes import Child
 
@@ -612,14 +614,6 @@ def check_statistics(days: list[date]) -> dict:
 # --- Report ----------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def latency_rows(samples: list[Sample]) -> list[tuple[str, int, float, float, float, float]]:
     rows = []
     for kind in ("all", *KINDS):
@@ -865,14 +859,7 @@ catch up once the load stops, and then equal the recount. Each run starts from a
 Redis database.
 {end_mark}
 """
-    existing = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if start_mark in existing and end_mark in existing:
-        head, rest = existing.split(start_mark, 1)
-        _, tail = rest.split(end_mark, 1)
-        updated = head + text.rstrip("\n") + tail
-    else:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    doc.write_text(updated, encoding="utf-8")
+    replace_section(doc, start_mark, end_mark, text)
 
 
 # --- Main ------------------------------------------------------------------------------------

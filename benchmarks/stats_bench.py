@@ -27,6 +27,8 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from reporting import percentile, replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hue_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -79,12 +81,6 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
     started = time.perf_counter()
     result = function(*args, **kwargs)
     return time.perf_counter() - started, result
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def prepare() -> dict:
@@ -364,14 +360,7 @@ is committed and the task published) until another connection sees the new figur
 every 5 ms), with one `--pool=solo` worker.
 {END_MARK}
 """
-    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START_MARK in existing and END_MARK in existing:
-        head, rest = existing.split(START_MARK, 1)
-        _, tail = rest.split(END_MARK, 1)
-        updated = head + text.rstrip("\n") + tail
-    else:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    DOC.write_text(updated, encoding="utf-8")
+    replace_section(DOC, START_MARK, END_MARK, text)
     return text
 
 

@@ -19,6 +19,7 @@ class CommuneAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en", "name_folded", "agency_code")
     readonly_fields = ("code", "former_units", "created_at", "updated_at")
     inlines = [AgentPointInline]
+    ordering = ("code",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(point_count=Count("agent_points"))

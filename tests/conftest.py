@@ -219,3 +219,20 @@ def confirm_action(page, label, **fields):
     form.get_by_role("button", name=f"Xác nhận: {label.lower()}").click()
     page.wait_for_load_state()
     assert page.locator(".msg--success").count() == 1, page.locator("main").inner_text()
+
+
+def receive_through_new_record_form(page) -> str:
+    """On the new record form: find the procedure (diacritics-free search), wait for the
+    appointment preview, fill a citizen, submit; returns the code on the receipt slip."""
+    page.get_by_label("Tìm thủ tục").fill("khai sinh giay to ca nhan")
+    page.wait_for_function("() => document.querySelectorAll('#id_procedure option').length === 1")
+    page.locator("#id_procedure").select_option("ho-tich-khai-sinh-da-co-giay-to")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=due-preview] strong') !== null"
+    )
+    page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
+    page.get_by_label("Số định danh cá nhân").fill("046195004567")
+    page.get_by_label("Số điện thoại di động").fill("0914 222 333")
+    page.get_by_label("Địa chỉ").fill("5 Lê Lợi, phường Phú Xuân")
+    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    return page.get_by_test_id("slip-code").inner_text()

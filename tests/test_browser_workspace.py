@@ -3,7 +3,7 @@
 import pytest
 
 from records.models import Record, Status
-from tests.conftest import PASSWORD, confirm_action, shot
+from tests.conftest import PASSWORD, confirm_action, receive_through_new_record_form, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +21,7 @@ def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_
     shot(page, "workspace-home-empty")
 
     page.get_by_role("link", name="+ Tiếp nhận hồ sơ").click()
-    page.get_by_label("Tìm thủ tục").fill("khai sinh giay to ca nhan")
-    page.wait_for_function("() => document.querySelectorAll('#id_procedure option').length === 1")
-    page.locator("#id_procedure").select_option("ho-tich-khai-sinh-da-co-giay-to")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=due-preview] strong') !== null"
-    )
-    page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
-    page.get_by_label("Số định danh cá nhân").fill("046195004567")
-    page.get_by_label("Số điện thoại di động").fill("0914 222 333")
-    page.get_by_label("Địa chỉ").fill("5 Lê Lợi, phường Phú Xuân")
-    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
-
-    code = page.get_by_test_id("slip-code").inner_text()
+    code = receive_through_new_record_form(page)
     record = Record.objects.get(code=code)
     assert code.startswith("H57.19753-")
     assert (

@@ -22,7 +22,15 @@ from django.utils import timezone
 from agent_points.services import postal_receive
 from records import services
 from records.models import Record
-from tests.conftest import APPLICANT, PASSWORD, confirm_action, local, receive, shot
+from tests.conftest import (
+    APPLICANT,
+    PASSWORD,
+    confirm_action,
+    local,
+    receive,
+    receive_through_new_record_form,
+    shot,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "Content-Security-Policy"
@@ -332,20 +340,9 @@ def test_public_and_clerk_pages_satisfy_the_policy(page, live_server, clerk_a, v
 
     # the new record form with its htmx procedure search and appointment preview
     page.goto(live_server.url + "/records/new/")
-    page.get_by_label("Tìm thủ tục").fill("khai sinh giay to ca nhan")
-    page.wait_for_function("() => document.querySelectorAll('#id_procedure option').length === 1")
-    page.locator("#id_procedure").select_option("ho-tich-khai-sinh-da-co-giay-to")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=due-preview] strong') !== null"
-    )
-    page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
-    page.get_by_label("Số định danh cá nhân").fill("046195004567")
-    page.get_by_label("Số điện thoại di động").fill("0914 222 333")
-    page.get_by_label("Địa chỉ").fill("5 Lê Lợi, phường Phú Xuân")
-    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    code = receive_through_new_record_form(page)
 
     # the printable receipt slip, then the record with an action confirmed
-    code = page.get_by_test_id("slip-code").inner_text()
     assert Record.objects.filter(code=code).exists()
     settle(page)
     page.get_by_role("link", name="← Quay lại hồ sơ").click()
