@@ -206,6 +206,15 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def browser_log_in(page, live_server, username):
+    """Log in through the login page as ``username`` (password PASSWORD); lands on home."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/")
+
+
 def confirm_action(page, label, **fields):
     """On a record page: open the action ``label``, fill its inputs, confirm, expect success."""
     page.locator("summary", has_text=label).click()

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import PASSWORD, shot
+from tests.conftest import browser_log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +19,7 @@ def demo(reference_data):
 
 
 def test_dashboard_shows_the_reference_report(page, live_server, city_office, demo):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(city_office.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + "/")
+    browser_log_in(page, live_server, city_office.username)
     page.goto(live_server.url + "/dashboard/")  # the demo opens on 1–11 July 2025
 
     assert page.get_by_test_id("period").inner_text().startswith("01/07/2025 – 11/07/2025")

@@ -4,17 +4,13 @@ import pytest
 
 from records import services
 from records.models import Record, Status
-from tests.conftest import PASSWORD, confirm_action, shot
+from tests.conftest import browser_log_in, confirm_action, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_post_staff_receive_then_deliver(page, live_server, post_staff_a, clerk_a):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill("post_a")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + "/")
+    browser_log_in(page, live_server, "post_a")
     assert post_staff_a.agent_point.name in page.get_by_role("heading", level=1).inner_text()
 
     page.get_by_role("link", name="+ Tiếp nhận qua bưu chính").click()

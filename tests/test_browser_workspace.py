@@ -3,21 +3,18 @@
 import pytest
 
 from records.models import Record, Status
-from tests.conftest import PASSWORD, confirm_action, receive_through_new_record_form, shot
+from tests.conftest import (
+    browser_log_in,
+    confirm_action,
+    receive_through_new_record_form,
+    shot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + "/")
-
-
 def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_b, browser):
-    log_in(page, live_server, "clerk_a")
+    browser_log_in(page, live_server, "clerk_a")
     shot(page, "workspace-home-empty")
 
     page.get_by_role("link", name="+ Tiếp nhận hồ sơ").click()
@@ -65,7 +62,7 @@ def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_
     # a clerk of another unit cannot open it
     other = browser.new_context(viewport={"width": 1366, "height": 768})
     other_page = other.new_page()
-    log_in(other_page, live_server, "clerk_b")
+    browser_log_in(other_page, live_server, "clerk_b")
     response = other_page.goto(f"{live_server.url}/records/{code}/")
     assert response.status == 404
     assert "Không tìm thấy trang" in other_page.content()
@@ -73,7 +70,7 @@ def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_
 
 
 def test_bad_input_shows_errors_next_to_fields(page, live_server, clerk_a):
-    log_in(page, live_server, "clerk_a")
+    browser_log_in(page, live_server, "clerk_a")
     page.goto(live_server.url + "/records/new/")
     page.locator("#id_procedure").select_option("ho-tich-khai-tu")
     page.get_by_label("Số định danh cá nhân").fill("123")

@@ -25,6 +25,7 @@ from records.models import Record
 from tests.conftest import (
     APPLICANT,
     PASSWORD,
+    browser_log_in,
     confirm_action,
     local,
     receive,
@@ -289,14 +290,6 @@ def violations(page):
     return found
 
 
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + "/")
-
-
 def settle(page):
     page.wait_for_load_state("networkidle")
 
@@ -333,7 +326,7 @@ def test_public_and_clerk_pages_satisfy_the_policy(page, live_server, clerk_a, v
     page.goto(live_server.url + "/directory/19753/")
     assert page.locator("tbody tr").count() >= 2
 
-    log_in(page, live_server, "clerk_a")
+    browser_log_in(page, live_server, "clerk_a")
     assert page.get_by_role("heading", level=1).inner_text() == "Phường Phú Xuân"
     page.goto(live_server.url + "/records/")
     settle(page)
@@ -365,7 +358,7 @@ def test_public_and_clerk_pages_satisfy_the_policy(page, live_server, clerk_a, v
 @pytest.mark.django_db(transaction=True)
 def test_post_staff_pages_satisfy_the_policy(page, live_server, post_staff_a, violations):
     record = postal_receive(actor=post_staff_a, procedure="ho-tich-khai-tu", applicant=APPLICANT)
-    log_in(page, live_server, "post_a")
+    browser_log_in(page, live_server, "post_a")
     assert post_staff_a.agent_point.name in page.get_by_role("heading", level=1).inner_text()
     settle(page)
 
@@ -398,7 +391,7 @@ def july(clerk_a, unit_a):
 def test_dashboard_and_api_docs_satisfy_the_policy(
     page, live_server, city_office, july, violations
 ):
-    log_in(page, live_server, "city")
+    browser_log_in(page, live_server, "city")
     page.goto(live_server.url + "/dashboard/?date_from=2025-07-01&date_to=2025-07-11")
     assert page.get_by_test_id("card-received").inner_text().startswith("3")
     charts = page.locator("svg.chart")
