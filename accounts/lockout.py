@@ -1,9 +1,12 @@
-"""Login lockout (django-axes): the client address it counts by, and the answer a locked-out
-login gets — the lockout page in the browser, the API's error format under ``/api/``."""
+"""Login lockout (django-axes): how failures count (per user, and per address with a higher
+limit), the client address it counts by, and the answer a locked-out login gets — the lockout
+page in the browser, the API's error format under ``/api/``."""
 
 from __future__ import annotations
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,6 +14,26 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 LOCKOUT_STATUS = status.HTTP_429_TOO_MANY_REQUESTS
+
+
+class PortalAxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler with two limits: ``LOGIN_FAILURE_LIMIT`` failures for one
+    username (from anywhere), ``LOGIN_ADDRESS_FAILURE_LIMIT`` failures from one address (for
+    any usernames). An office's clerks share one public address, so its limit is higher.
+
+    Axes compares one number with one limit (``AXES_FAILURE_LIMIT``, the user's): the address
+    count is scaled to it, so it reaches that limit exactly at the address limit."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        counts = [
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+        if len(counts) != 2:  # not the ["username", "ip_address"] parameters of the settings
+            return max(counts, default=0)
+        by_user, by_address = counts
+        scaled = by_address * settings.AXES_FAILURE_LIMIT // settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        return max(by_user, scaled)
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -300,13 +300,16 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 
 # --- Login protection (django-axes) ----------------------------------------------------------
-# After LOGIN_FAILURE_LIMIT failed logins for one username, or from one address, further
-# attempts are refused for LOGIN_LOCKOUT_MINUTES, in the login page and the API token endpoint
-# alike. Admins see the attempts under "Axes" in the admin and unlock by deleting them (or
-# `manage.py axes_reset_username <name>`). A successful login clears the user's failures.
+# After LOGIN_FAILURE_LIMIT failed logins for one username, or LOGIN_ADDRESS_FAILURE_LIMIT from
+# one address (an office's clerks share one), further attempts are refused for
+# LOGIN_LOCKOUT_MINUTES, in the login page and the API token endpoint alike. Admins see the
+# attempts under "Axes" in the admin and unlock by deleting them (or `manage.py
+# axes_reset_username <name>`). A successful login clears the failures it matches.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
