@@ -5,7 +5,8 @@
   could not be queued are noted and the sweep runs them once Redis is back: figures exact.
 - A worker killed in the middle of writing a recompute leaves no half-written day, and the
   recompute it owed is done by the sweep.
-- A database connection dropped under a running server is recovered on the next request.
+- Database connections dropped under the running server and worker are recovered on the next
+  request and the next task.
 """
 
 import re
@@ -279,11 +280,17 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
     assert recount_equals_stored(unit_a, start)
 
 
-def test_dropped_database_connection_is_recovered_on_the_next_request(stack, clerk_a, unit_a):
-    web = stack.gunicorn()  # one process, persistent connections (DB_CONN_MAX_AGE=600)
+def test_dropped_database_connections_are_recovered_on_the_next_request(stack, clerk_a, unit_a):
+    """Every connection of the server and of the worker is terminated by PostgreSQL (a restart,
+    a failover): the next page, action and recompute succeed."""
+    today = timezone.localdate()
+    worker = stack.worker()
+    web = stack.gunicorn()  # persistent connections (DB_CONN_MAX_AGE=600)
     session = clerk_session(web.url)
     code = receive_through_form(session, web.url, "Lê Văn Ba")
     assert session.get(f"{web.url}/records/", timeout=10).status_code == 200
+    stored = DailyStat.objects.filter(unit=unit_a, day=today)
+    wait_for(lambda: stored.filter(received=1).exists(), "figures after the receipt", worker)
 
     connection.ensure_connection()
     own = connection.connection.info.backend_pid
@@ -295,10 +302,16 @@ def test_dropped_database_connection_is_recovered_on_the_next_request(stack, cle
             "AND pid NOT IN (pg_backend_pid(), %s)",
             [own],
         ).fetchall()
-    assert killed, "the server held no connection to drop"
+    assert len(killed) >= 2, "the server and the worker each held a connection to drop"
 
     page = session.get(f"{web.url}/records/{code}/", timeout=10)
     assert page.status_code == 200 and code in page.text
     act_through_form(session, web.url, code, "process")
-    assert Record.objects.get(code=code).status == Status.PROCESSING
+    act_through_form(session, web.url, code, "resolve")
+    assert Record.objects.get(code=code).status == Status.RESOLVED
+    wait_for(
+        lambda: stored.filter(finished=1, open_end=0).exists(),
+        "figures after the resolution (the worker on a new connection)",
+        worker,
+    )
     assert "Internal Server Error" not in web.log_text(20000)
