@@ -17,7 +17,10 @@ COPY records ./records
 RUN pip install .
 COPY . .
 
-RUN DEBUG=1 python manage.py collectstatic --noinput \
+# With DEBUG=0, as the container runs: the manifest storage writes staticfiles.json, which
+# {% static %} needs at run time. The key and host exist only for this build step.
+RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
+    ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 portal && chown -R portal /app
 USER portal
 

@@ -60,11 +60,9 @@ def _require_list_reader(user):
 
 
 def _applicant_name(user, record) -> str:
-    return (
-        mask_name(record.applicant_name)
-        if user.role == Role.CITY_OFFICE
-        else (record.applicant_name)
-    )
+    if user.role == Role.CITY_OFFICE:
+        return mask_name(record.applicant_name)
+    return record.applicant_name
 
 
 def _record_or_404(user, code: str):
@@ -217,7 +215,7 @@ def record_export(request):
                     r.get_channel_display(),
                     r.get_status_display(),
                     r.receiving_unit.name,
-                    r.applicant_name,
+                    _applicant_name(request.user, r),
                     mask_id(r.applicant_id_number),
                     mask_phone(r.applicant_phone),
                     local(r.received_at),

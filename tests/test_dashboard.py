@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from records import services
-from tests.conftest import local, receive
+from records.validation import mask_name
+from tests.conftest import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,12 @@ def test_sorting_by_rate(client, city_office, july):
     client.force_login(city_office)
     response = client.get(reverse("dashboard"), {**PERIOD, "sort": "online"})
     assert response.context["table"][0]["row"].unit.code == "19753"
+
+
+def test_city_office_export_masks_names_like_the_list(client, city_office, july):
+    client.force_login(city_office)
+    response = client.get(reverse("records:export"))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert response.status_code == 200 and len(body.strip().splitlines()) == 1 + 4
+    assert APPLICANT["applicant_name"] not in body
+    assert mask_name(APPLICANT["applicant_name"]) in body
