@@ -37,7 +37,7 @@ from records.models import (
 )
 from records.permissions import ensure_can_act, ensure_can_receive
 from records.stats.tasks import schedule_recompute_for_change
-from records.validation import clean_applicant, normalise_phone
+from records.validation import clean_applicant
 
 CLOCK_SKEW = timedelta(minutes=2)
 # Fields the lifecycle may change; written together with the version check.
@@ -318,29 +318,10 @@ def record_update_details(
     unknown = sorted(set(changes) - set(EDITABLE_DETAILS))
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
-    cleaned = dict(changes)
-    errors = {}
-    if cleaned.get("applicant_phone"):
-        try:
-            cleaned["applicant_phone"] = normalise_phone(cleaned["applicant_phone"])
-        except ValidationError as exc:
-            errors["applicant_phone"] = exc.messages
-    for name in ("applicant_address", "applicant_email", "note"):
-        if name in cleaned:
-            cleaned[name] = " ".join(str(cleaned[name] or "").split())
-    if "result_delivery" in cleaned and cleaned["result_delivery"] not in ResultDelivery.values:
-        errors["result_delivery"] = [_("Choose where the result is handed over.")]
-    if len(cleaned.get("applicant_address", "")) > 255:
-        errors["applicant_address"] = [_("The address is too long (255 characters at most).")]
-    if errors:
-        raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
         current = _lock(record, actor, expected_version)
-        if current.channel == Channel.POSTAL and cleaned.get("applicant_address") == "":
-            raise ValidationError(
-                {"applicant_address": _("An address is required for postal delivery.")}
-            )
+        cleaned = _clean_details(current, changes)
         changed = [name for name, value in cleaned.items() if getattr(current, name) != value]
         if not changed:
             return current
@@ -503,6 +484,49 @@ def _check_moment(moment: datetime, now: datetime, *, after: datetime | None = N
         raise ValidationError({"at": _("The time cannot be in the future.")})
     if after is not None and moment < after:
         raise ValidationError({"at": _("The time cannot be before the record's last step.")})
+
+
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_old_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+)
+
+
+def _clean_details(current: Record, changes: dict) -> dict:
+    """``changes`` checked by the rules a new record meets (``clean_applicant`` for the record's
+    channel, the result delivery's agent point and address), reporting only changed fields."""
+    errors: dict[str, list] = {}
+    cleaned = {name: value for name, value in changes.items() if name not in APPLICANT_FIELDS}
+    if "note" in cleaned:
+        cleaned["note"] = " ".join(str(cleaned["note"] or "").split())
+    merged = {name: getattr(current, name) for name in APPLICANT_FIELDS}
+    merged.update({name: changes[name] for name in changes if name in APPLICANT_FIELDS})
+    try:
+        applicant = clean_applicant(current.channel, merged)
+    except ValidationError as exc:
+        errors.update({k: v for k, v in exc.message_dict.items() if k in changes})
+        applicant = merged
+    cleaned.update({name: applicant[name] for name in changes if name in APPLICANT_FIELDS})
+    delivery = cleaned.get("result_delivery", current.result_delivery)
+    if delivery not in ResultDelivery.values:
+        errors["result_delivery"] = [_("Choose where the result is handed over.")]
+    elif (
+        "result_delivery" in changes
+        and delivery != ResultDelivery.AT_UNIT
+        and not current.agent_point_id
+    ):
+        errors["result_delivery"] = [_("Choose the agent point that hands over the result.")]
+    if delivery == ResultDelivery.BY_POST and not applicant["applicant_address"]:
+        errors.setdefault("applicant_address", []).append(
+            _("An address is required for postal delivery.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    return {name: cleaned[name] for name in changes}  # in the caller's order
 
 
 def _required_text(value: str | None, field: str, message: str) -> str:

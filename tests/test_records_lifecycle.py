@@ -218,3 +218,29 @@ def test_history_is_append_only(clerk_a, unit_a):
     with pytest.raises(PermissionError):
         RecordEvent.objects.filter(record=record).delete()
     assert record.events.get().note == ""
+
+
+def test_detail_corrections_meet_the_rules_of_a_new_record(clerk_a, unit_a):
+    online = receive(clerk_a, unit_a, channel=2)
+    with pytest.raises(ValidationError) as removed_phone:
+        services.record_update_details(
+            record=online, actor=clerk_a, changes={"applicant_phone": ""}
+        )
+    assert set(removed_phone.value.message_dict) == {"applicant_phone"}
+    with pytest.raises(ValidationError) as no_point:
+        services.record_update_details(
+            record=online, actor=clerk_a, changes={"result_delivery": "post"}
+        )
+    assert "result_delivery" in no_point.value.message_dict
+    online.refresh_from_db()
+    assert (online.applicant_phone, online.result_delivery, online.version) == (
+        "0912345678",
+        "unit",
+        1,
+    )
+    updated = services.record_update_details(
+        record=online,
+        actor=clerk_a,
+        changes={"applicant_address": "  3  Hùng Vương ", "applicant_phone": "0905 111 222"},
+    )
+    assert (updated.applicant_address, updated.applicant_phone) == ("3 Hùng Vương", "0905111222")

@@ -265,3 +265,13 @@ def test_pages_render_steps_done_by_the_system(client, clerk_a, unit_a):
         assert response.status_code == 200, name
     detail = client.get(reverse("records:detail", args=[record.code])).content.decode()
     assert "hệ thống" in detail
+
+
+def test_list_shows_submissions_not_yet_accepted_without_a_broken_link(client, clerk_a, unit_a):
+    services.record_submit(
+        actor=None, procedure="ho-tich-khai-tu", receiving_unit=unit_a, applicant=APPLICANT
+    )
+    client.force_login(clerk_a)
+    page = client.get(reverse("records:list"), {"status": Status.SUBMITTED}).content.decode()
+    assert "chưa tiếp nhận" in page
+    assert "/records/None/" not in page
