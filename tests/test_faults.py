@@ -25,7 +25,7 @@ from rest_framework.authtoken.models import Token
 from hue_admin import processes
 from records.models import Record, Status
 from records.stats.models import DailyStat, StatsLateChange
-from records.stats.services import compute_daily_stats
+from records.stats.services import compute_daily_stats, note_recompute_owed
 from tests.conftest import ON_POSTGRES, PASSWORD, local, receive, require_service
 
 pytestmark = [
@@ -232,6 +232,7 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
     compute_daily_stats(date_from=start, date_to=today, unit_ids=[unit_a.pk])
     receive(clerk_a, unit_a, received_at=local(2025, 7, 2, 9))  # figures now behind from 2 July
     StatsLateChange.objects.all().delete()
+    note_ids = note_recompute_owed(unit_ids=[unit_a.pk], day=start)  # as a change notes it
     before = snapshot(unit_a)
     assert before[date(2025, 7, 2)]["received"] == 0
 
@@ -246,7 +247,9 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
             [unit_a.pk, today],
         )
         worker = stack.worker()
-        broker.send_task("stats.recompute_unit_days", args=[unit_a.pk, start.isoformat()])
+        broker.send_task(
+            "stats.recompute_unit_days", args=[unit_a.pk, start.isoformat(), None, note_ids]
+        )
 
         def writing_and_blocked():
             return probe.execute(

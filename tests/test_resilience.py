@@ -73,11 +73,11 @@ def test_sweep_recomputes_each_unit_from_its_earliest_noted_day(clerk_a, unit_a,
     assert not StatsLateChange.objects.exists()
 
 
-def test_task_notes_its_recompute_until_done(clerk_a, unit_a, monkeypatch):
-    """A worker killed mid-task leaves its recompute noted: the note is written (committed)
-    before the work and cleared after it."""
+def test_task_clears_the_notes_of_its_change_only_when_done(clerk_a, unit_a, monkeypatch):
+    """A worker killed mid-task leaves the change's note for the sweep: the task clears it only
+    after the work."""
     receive(clerk_a, unit_a, received_at=local(2025, 7, 3, 9))
-    StatsLateChange.objects.all().delete()
+    note_ids = list(StatsLateChange.objects.values_list("id", flat=True))  # the receipt's
     seen = []
 
     def recompute(**kwargs):
@@ -86,11 +86,11 @@ def test_task_notes_its_recompute_until_done(clerk_a, unit_a, monkeypatch):
 
     monkeypatch.setattr(tasks.services, "compute_daily_stats", recompute)
     with pytest.raises(SystemExit):
-        tasks.recompute_unit_days.run(unit_a.pk, "2025-07-03", "2025-07-05")
+        tasks.recompute_unit_days.run(unit_a.pk, "2025-07-03", "2025-07-05", note_ids)
     assert seen == [[(unit_a.pk, date(2025, 7, 3))]]
     assert StatsLateChange.objects.filter(unit=unit_a, day=date(2025, 7, 3)).exists()
 
     monkeypatch.undo()
-    tasks.recompute_unit_days.run(unit_a.pk, "2025-07-03", "2025-07-05")
-    # Its own note is cleared; the one of the "killed" run stays for the sweep.
-    assert StatsLateChange.objects.count() == 1
+    tasks.recompute_unit_days.run(unit_a.pk, "2025-07-03", "2025-07-05", note_ids)
+    assert not StatsLateChange.objects.exists()
+    assert DailyStat.objects.get(unit=unit_a, day=date(2025, 7, 3)).received == 1

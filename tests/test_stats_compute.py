@@ -188,6 +188,8 @@ def test_record_change_schedules_recompute_after_commit(
         record = receive(clerk_a, unit_a)
     assert len(callbacks) == 1
     assert not DailyStat.objects.exists()  # nothing runs before the commit
+    assert StatsLateChange.objects.count() == 1  # owed, in the change's transaction
+    callbacks[0]()  # the commit: the task runs and clears its note
 
     with django_capture_on_commit_callbacks(execute=True):
         record = receive(clerk_a, unit_a)
@@ -225,8 +227,15 @@ def test_late_change_recomputes_earlier_days_and_is_noted(
         "overdue_end": 1,
     }
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.record_resolve(record=record, actor=clerk_a, at=local(2025, 7, 9, 10))
+    # The receipt (backdated) and the resolution were both noted, in their own transactions.
+    assert set(StatsLateChange.objects.values_list("unit", "day")) == {
+        (unit_a.pk, date(2025, 7, 1)),
+        (unit_a.pk, date(2025, 7, 9)),
+    }
+    for callback in callbacks:  # the commit
+        callback()
 
     assert figures(unit_a, date(2025, 7, 8), "open_end", "finished") == {
         "open_end": 1,
@@ -241,10 +250,10 @@ def test_late_change_recomputes_earlier_days_and_is_noted(
         "open_end": 0,
         "overdue_end": 0,
     }
-    # The receipt (backdated) and the resolution were both noted for the nightly job.
+    # The resolution's task cleared its note; the receipt's task never ran (no commit in this
+    # test), so its note stays for the sweep.
     assert set(StatsLateChange.objects.values_list("unit", "day")) == {
-        (unit_a.pk, date(2025, 7, 1)),
-        (unit_a.pk, date(2025, 7, 9)),
+        (unit_a.pk, date(2025, 7, 1))
     }
 
 
@@ -255,11 +264,14 @@ def test_digitised_correction_recomputes_receipt_day(
     compute_daily_stats(date_from=JULY, date_to=date(2025, 7, 5), unit_ids=[unit_a.pk])
     assert figures(unit_a, date(2025, 7, 3), "digitised") == {"digitised": 0}
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.record_update_details(record=record, actor=clerk_a, changes={"digitised": True})
+    assert list(StatsLateChange.objects.values_list("day", flat=True)) == [date(2025, 7, 3)] * 2
+    for callback in callbacks:  # the commit
+        callback()
 
     assert figures(unit_a, date(2025, 7, 3), "digitised") == {"digitised": 1}
-    assert list(StatsLateChange.objects.values_list("day", flat=True)) == [date(2025, 7, 3)] * 2
+    assert list(StatsLateChange.objects.values_list("day", flat=True)) == [date(2025, 7, 3)]
 
 
 def test_receipt_of_submission_recomputes_submission_day(

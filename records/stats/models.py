@@ -89,10 +89,10 @@ class DailyStat(models.Model):
 
 
 class StatsLateChange(models.Model):
-    """A record change that altered figures of a day before the day it happened (a backdated
-    step, a receipt accepted late, a moved appointment date): the figures of ``unit`` from
-    ``day`` on are recomputed again by the nightly job, even if the immediate recompute was
-    lost. Written in the same transaction as the change; deleted once the nightly job ran."""
+    """A recompute owed: a record change altered the figures of ``unit`` from ``day`` on.
+    Written in the same transaction as the change; deleted by the task that recomputes it, or
+    else by the sweep or the nightly job, so a lost task costs minutes, never exact figures.
+    (The name is historical: at first only changes reaching back before today were noted.)"""
 
     unit = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

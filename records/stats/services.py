@@ -113,9 +113,9 @@ def recompute_nightly(*, today: date | None = None) -> ComputeResult:
 
 
 def recompute_noted(*, today: date | None = None) -> ComputeResult:
-    """The sweep (every few minutes): every recompute still owed — noted because its task could
-    not be queued (broker down), or was lost with a killed worker, or reaches back before
-    today — from each unit's earliest noted day to today. Consumes the notes it saw."""
+    """The sweep (every few minutes): every recompute still owed — its task could not be queued
+    (broker down), was lost with a killed worker, or has not run yet — from each unit's
+    earliest noted day to today. Consumes the notes it saw."""
     today = today or timezone.localdate()
     note_ids, starts = _noted_starts(up_to=today)
     return _compute_noted(note_ids, starts, until=today)
@@ -128,10 +128,10 @@ def records_first_day() -> date | None:
     return local_day(min(moments)) if moments else None
 
 
-def note_late_change(*, unit_ids: Iterable[int], day: date) -> list[int]:
+def note_recompute_owed(*, unit_ids: Iterable[int], day: date) -> list[int]:
     """Note that the figures of ``unit_ids`` from ``day`` on are owed a recompute, in the
-    caller's transaction; the sweep and the nightly run recompute them. Returns the notes' ids
-    (for ``clear_notes`` once the recompute is done)."""
+    caller's transaction. The task queued after commit clears its note; what is left, the sweep
+    and the nightly run recompute. Returns the notes' ids, in the order of ``unit_ids``."""
     notes = StatsLateChange.objects.bulk_create(
         StatsLateChange(unit_id=u, day=day) for u in unit_ids
     )

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from records.stats import services
@@ -40,21 +39,22 @@ INTAKE_ACTIONS = frozenset({"submit", "receive", "refuse", "digitise"})
 
 
 @shared_task(name="stats.recompute_unit_days", **TASK_OPTIONS)
-def recompute_unit_days(unit_id: int, date_from: str, date_to: str | None = None) -> int:
+def recompute_unit_days(
+    unit_id: int, date_from: str, date_to: str | None = None, note_ids: list[int] | None = None
+) -> int:
     """Recompute one unit's figures from ``date_from`` to ``date_to`` (default: today when
-    the task runs). Returns the number of rows written.
+    the task runs), then clear ``note_ids``, the notes of the change that queued it. Returns
+    the number of rows written.
 
-    The recompute is noted (committed) first and the note cleared once it is done, so a worker
-    killed mid-run — its transaction rolled back, nothing half-written — leaves the note for
-    the sweep."""
+    A worker killed mid-run rolls its transaction back (nothing half-written) and leaves the
+    notes for the sweep."""
     start = date.fromisoformat(date_from)
-    claim = services.note_late_change(unit_ids=[unit_id], day=start)
     if date_to is None:
         rows = services.recompute_from(unit_ids=[unit_id], date_from=start).rows
     else:
         end = date.fromisoformat(date_to)
         rows = services.compute_daily_stats(date_from=start, date_to=end, unit_ids=[unit_id]).rows
-    services.clear_notes(claim)
+    services.clear_notes(note_ids or [])
     return rows
 
 
@@ -70,7 +70,7 @@ def recompute_range(date_from: str, date_to: str, unit_ids: list[int] | None = N
 
 @shared_task(name="stats.recompute_yesterday", **TASK_OPTIONS)
 def recompute_yesterday() -> int:
-    """Nightly: yesterday for every unit, plus every day touched by late changes."""
+    """Nightly: yesterday for every unit, plus every day of a recompute still owed."""
     result = services.recompute_nightly()
     logger.info("Nightly statistics: %s rows from %s", result.rows, result.date_from)
     return result.rows
@@ -113,32 +113,33 @@ def affected_start(*, record, action: str, at: datetime, data: dict) -> date | N
 
 
 def schedule_recompute_for_change(*, record, action: str, at: datetime, data: dict) -> None:
-    """Called by ``records.services`` inside the transaction that changes ``record``: after
-    commit, recompute the receiving and the handling unit from the first affected day.
+    """Called by ``records.services`` inside the transaction that changes ``record``: note the
+    recompute of the receiving and the handling unit from the first affected day (same
+    transaction), and after commit queue it; the task clears the note once done.
 
-    A change reaching back before today is also noted (same transaction) for the nightly job.
-    If the task cannot be queued (Redis down), the failure is logged — never raised: the record
-    change is committed and the clerk carries on — and the recompute is noted for the sweep,
-    which runs it once the broker is back (or the nightly job does).
+    A note left behind — the task could not be queued (Redis down; logged, never raised: the
+    change is committed and the clerk carries on), or its worker died — is run by the sweep
+    within minutes, or by the nightly job.
     """
     start = affected_start(record=record, action=action, at=at, data=data or {})
     if start is None:
         return
     units = sorted({record.receiving_unit_id, record.handling_unit_id})
-    if start < timezone.localdate():
-        services.note_late_change(unit_ids=units, day=start)
-    for unit in units:
-        transaction.on_commit(lambda unit=unit: _queue_recompute(unit, start), robust=True)
+    note_ids = services.note_recompute_owed(unit_ids=units, day=start)
+    for unit, note_id in zip(units, note_ids, strict=True):
+        transaction.on_commit(
+            lambda unit=unit, note_id=note_id: _queue_recompute(unit, start, note_id),
+            robust=True,
+        )
 
 
-def _queue_recompute(unit_id: int, start: date) -> None:
+def _queue_recompute(unit_id: int, start: date, note_id: int) -> None:
     try:
-        recompute_unit_days.delay(unit_id, start.isoformat())
-    except Exception as error:  # noqa: BLE001 - whatever the broker raised, note and go on
+        recompute_unit_days.delay(unit_id, start.isoformat(), None, [note_id])
+    except Exception as error:  # noqa: BLE001 - whatever the broker raised, log and go on
         logger.warning(
             "Statistics recompute of unit %s from %s not queued (%s); noted for the sweep.",
             unit_id,
             start,
             type(error).__name__,
         )
-        services.note_late_change(unit_ids=[unit_id], day=start)
