@@ -1,12 +1,13 @@
 """Reads for post office staff, scoped to their agent point through records_for_user."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from agent_points.models import OnlineAssistance
-from records.models import Record, ResultDelivery, Status
+from records.calendar import day_start
+from records.models import Channel, Record, ResultDelivery, Status
 from records.selectors import records_for_user
 
 TO_POINT = [ResultDelivery.AT_POINT, ResultDelivery.BY_POST]
@@ -31,7 +32,7 @@ def results_waiting_at_point(user) -> QuerySet[Record]:
 
 
 def delivered_on(user, day: date) -> QuerySet[Record]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
+    start = day_start(day)
     return (
         records_for_user(user)
         .filter(
@@ -42,7 +43,11 @@ def delivered_on(user, day: date) -> QuerySet[Record]:
 
 
 def recent_postal_intake(user, *, limit: int = 20) -> QuerySet[Record]:
-    return records_for_user(user).filter(channel=3).order_by("-received_at", "-id")[:limit]
+    return (
+        records_for_user(user)
+        .filter(channel=Channel.POSTAL)
+        .order_by("-received_at", "-id")[:limit]
+    )
 
 
 def online_assistance_for(user, *, days: int = 14) -> QuerySet[OnlineAssistance]:

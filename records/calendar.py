@@ -14,6 +14,12 @@ from django.utils import timezone
 
 from records.models import CalendarDay, CalendarDayKind
 
+
+def day_start(day: date) -> datetime:
+    """The aware start of local ``day`` (in the portal's time zone, Asia/Ho_Chi_Minh)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 OFFICE_OPENS = time(7, 30)
 OFFICE_CLOSES = time(17, 0)
 SAME_DAY_CUTOFF = time(15, 0)

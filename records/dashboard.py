@@ -25,7 +25,7 @@ from accounts.models import Role
 from records.charts import rate_line, stacked_bars
 from records.models import Channel
 from records.stats.models import DailyStat
-from records.stats.reports import MAX_PERIOD_DAYS, period_report
+from records.stats.reports import period_report, period_too_long
 from records.stats.selectors import stats_units_for_user
 
 PERIODS = [
@@ -66,7 +66,7 @@ class DashboardForm(forms.Form):
                 raise forms.ValidationError(_("Choose both dates of the period."))
             if end < start:
                 self.add_error("date_to", _("The end is before the start."))
-            elif (end - start).days >= MAX_PERIOD_DAYS:
+            elif period_too_long(start, end):
                 self.add_error("date_to", _("A period is at most three years."))
         return data
 

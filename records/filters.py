@@ -1,6 +1,6 @@
 """FilterSets shared by the record lists of the UI and the API."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from communes.models import Commune
 from hue_admin.text import words_q
+from records.calendar import day_start
 from records.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -37,10 +38,6 @@ class UnitCodesFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("distinct", False)  # a foreign key of the record: no duplicate rows
         super().__init__(*args, **kwargs)
-
-
-def _local_midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class RecordFilter(django_filters.FilterSet):
@@ -134,10 +131,10 @@ class RecordFilter(django_filters.FilterSet):
         return queryset.filter(Q(receiving_unit__code=value) | Q(handling_unit__code=value))
 
     def filter_received_from(self, queryset, name, value):
-        return queryset.filter(received_at__gte=_local_midnight(value))
+        return queryset.filter(received_at__gte=day_start(value))
 
     def filter_received_to(self, queryset, name, value):
-        return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+        return queryset.filter(received_at__lt=day_start(value + timedelta(days=1)))
 
     def filter_overdue(self, queryset, name, value):
         condition = overdue_q(timezone.localdate())
@@ -148,16 +145,16 @@ class RecordFilter(django_filters.FilterSet):
         return queryset.filter(condition if value == "true" else ~condition)
 
     def filter_finished_from(self, queryset, name, value):
-        return queryset.filter(finished_at__gte=_local_midnight(value))
+        return queryset.filter(finished_at__gte=day_start(value))
 
     def filter_finished_to(self, queryset, name, value):
-        return queryset.filter(finished_at__lt=_local_midnight(value + timedelta(days=1)))
+        return queryset.filter(finished_at__lt=day_start(value + timedelta(days=1)))
 
     def filter_returned_from(self, queryset, name, value):
-        return queryset.filter(returned_at__gte=_local_midnight(value))
+        return queryset.filter(returned_at__gte=day_start(value))
 
     def filter_returned_to(self, queryset, name, value):
-        return queryset.filter(returned_at__lt=_local_midnight(value + timedelta(days=1)))
+        return queryset.filter(returned_at__lt=day_start(value + timedelta(days=1)))
 
     def filter_digitised(self, queryset, name, value):
         return queryset.filter(digitised=value == "true")
@@ -165,7 +162,7 @@ class RecordFilter(django_filters.FilterSet):
     def filter_overdue_on(self, queryset, name, value):
         """Open at the end of ``value`` (received by then, not finished by then) with an
         original appointment date on or before it: the records behind ``overdue_end``."""
-        end = _local_midnight(value + timedelta(days=1))
+        end = day_start(value + timedelta(days=1))
         return queryset.filter(
             Q(received_at__lt=end, due_date__lte=value)
             & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import scope_for_user
+from records.calendar import day_start
 from records.models import OPEN_STATUSES, Procedure, Record, RecordEvent
 
 
@@ -58,7 +59,7 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
 
     from records.models import Channel, Status
 
-    start = timezone.make_aware(datetime.combine(today, time.min))
+    start = day_start(today)
     end = start + timedelta(days=1)
     received_today = Q(received_at__gte=start, received_at__lt=end)
     counts = records_for_user(user).aggregate(

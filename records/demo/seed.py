@@ -42,6 +42,7 @@ from records.demo.simulate import (
     random_office_time,
 )
 from records.models import (
+    FINISHED_STATUSES,
     Channel,
     OnlineLevel,
     Procedure,
@@ -50,7 +51,6 @@ from records.models import (
     RecordSequence,
     ResultDelivery,
     ReturnMethod,
-    Status,
 )
 
 # How often a commune desk sees each procedure: (at the counter or by post, online).
@@ -86,7 +86,6 @@ PROCEDURE_WEIGHTS = {
 }
 REFUSED_SHARE = 0.015  # of online receipts: extra online submissions refused at intake
 PENDING_SHARE = 0.04  # of 11 July's online receipts: submissions still waiting on the 12th
-FINISHED = (Status.STOPPED, Status.RESOLVED, Status.RETURNED)
 BATCH_SIZE = 500
 
 
@@ -259,15 +258,15 @@ def _unit_lives(specs: list[Spec], context: Context, best: bool) -> list[RecordL
     if best:  # A Lưới 5: everything finished but the last record received
         policies = ["finish"] * (len(specs) - 1) + ["open"]
         lives = [_received_life(s, context, p) for s, p in zip(specs, policies, strict=True)]
-        finished = sum(life.fields["status"] in FINISHED for life in lives)
+        finished = sum(life.fields["status"] in FINISHED_STATUSES for life in lives)
         assert finished == BEST_HANDLING_FINISHED, finished
         return lives
     lives = [_received_life(spec, context, "natural") for spec in specs]
     total = len(lives)
-    finished = sum(life.fields["status"] in FINISHED for life in lives)
+    finished = sum(life.fields["status"] in FINISHED_STATUSES for life in lives)
     position = total - 1
     while total and round(100 * finished / total, 2) >= 98.0:  # keep below A Lưới 5
-        if lives[position].fields["status"] in FINISHED:
+        if lives[position].fields["status"] in FINISHED_STATUSES:
             lives[position] = _received_life(specs[position], context, "open")
             finished -= 1
         position -= 1

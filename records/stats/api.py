@@ -5,7 +5,7 @@ their unit, the city office and administrators any set of units, post office sta
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -19,15 +19,16 @@ from records.stats.exports import XLSX_MEDIA_TYPE, report_csv, report_xlsx
 from records.stats.models import COUNT_FIELDS, DailyStat
 from records.stats.reports import (
     DAILY_COUNTS,
+    MAX_PERIOD_YEARS,
     RATE_FIELDS,
     REPORT_COUNTS,
     period_report,
+    period_too_long,
     report_as_dict,
 )
 from records.stats.selectors import can_read_stats, daily_stats_for_user, units_for_report
 
 UNIT_CODE = re.compile(r"^\d{5}$")
-MAX_YEARS = 3
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
@@ -65,18 +66,11 @@ class _PeriodParams(serializers.Serializer):
                 raise serializers.ValidationError(
                     {"date_to": ["The end date must not be before the start date."]}
                 )
-            if end > _years_later(start, MAX_YEARS) - timedelta(days=1):
+            if period_too_long(start, end):
                 raise serializers.ValidationError(
-                    {"date_to": [f"A period spans at most {MAX_YEARS} years."]}
+                    {"date_to": [f"A period spans at most {MAX_PERIOD_YEARS} years."]}
                 )
         return attrs
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class DailyParams(_PeriodParams):

@@ -39,7 +39,16 @@ RATE_FIELDS = [
 ]
 DAILY_COUNTS = [*FLOW_FIELDS, "open_end", "overdue_end"]
 HUNDREDTH = Decimal("0.01")
-MAX_PERIOD_DAYS = 3 * 366
+MAX_PERIOD_YEARS = 3
+
+
+def period_too_long(start: date, end: date) -> bool:
+    """A period spans at most ``MAX_PERIOD_YEARS`` years (the API and the dashboard alike)."""
+    try:
+        limit = start.replace(year=start.year + MAX_PERIOD_YEARS)
+    except ValueError:  # 29 February
+        limit = start.replace(year=start.year + MAX_PERIOD_YEARS, day=28)
+    return end >= limit
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:

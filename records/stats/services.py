@@ -21,7 +21,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,12 +31,12 @@ from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from communes.models import Commune
-from records.models import Channel, Outcome, Record, ReturnMethod, Status
+from records.calendar import day_start
+from records.models import FINISHED_STATUSES, Channel, Outcome, Record, ReturnMethod, Status
 from records.stats.models import COUNT_FIELDS, DailyStat, StatsLateChange
 
 logger = logging.getLogger(__name__)
 
-FINISHED_STATUSES = (Status.STOPPED, Status.RESOLVED, Status.RETURNED)
 ADVISORY_LOCK_CLASS = 0x5354  # "ST": first key of pg_advisory_xact_lock(int, int)
 UPSERT_BATCH = 500
 
@@ -51,11 +51,6 @@ class ComputeResult:
 
 def local_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
-
-
-def day_start(day: date) -> datetime:
-    """The aware start of local ``day``."""
-    return datetime.combine(day, time.min, tzinfo=local_tz())
 
 
 def local_day(moment: datetime | None) -> date | None:
