@@ -213,13 +213,11 @@ def start_worker(log: Path):
     return processes.start_celery_worker(env, log)
 
 
-def wait_until(condition, timeout: float = 120.0) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if condition():
-            return time.perf_counter() - started
-        time.sleep(0.005)
-    raise TimeoutError("figures not updated in time")
+def wait_until(condition) -> float:
+    """Seconds until ``condition`` holds, polled every 5 ms."""
+    from hue_admin import processes
+
+    return processes.wait_until(condition, 120, "updated figures", interval=0.005)
 
 
 def bench_change_latency() -> dict:

@@ -71,15 +71,18 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, child=None) -> float:
-    """Poll ``condition`` until true; returns the seconds waited, raises TimeoutError."""
+def wait_until(
+    condition: Callable[[], bool], timeout: float, what: str, child=None, interval: float = 0.05
+) -> float:
+    """Poll ``condition`` every ``interval`` seconds until true; returns the seconds waited,
+    raises TimeoutError."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if condition():
             return time.monotonic() - started
         if child is not None and not child.alive():
             raise RuntimeError(f"{what}: the process exited.\n{child.log_text()}")
-        time.sleep(0.05)
+        time.sleep(interval)
     log = f"\n{child.log_text()}" if child is not None else ""
     raise TimeoutError(f"{what}: not within {timeout:g} s.{log}")
 

@@ -18,7 +18,6 @@ class Chart:
     dots: list[dict] = field(default_factory=list)
     y_ticks: list[dict] = field(default_factory=list)
     x_labels: list[dict] = field(default_factory=list)
-    baseline: float = HEIGHT - BOTTOM
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
 

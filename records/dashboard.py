@@ -71,6 +71,14 @@ class DashboardForm(forms.Form):
         return data
 
 
+def _query_with(request, **values) -> str:
+    """The page's query string with ``values`` set (replaced, not repeated)."""
+    query = request.GET.copy()
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
+
+
 def default_period(today: date) -> tuple[date, date]:
     """``DASHBOARD_DEFAULT_PERIOD`` (the demo opens on 1–11 July 2025), else the last 7 days."""
     configured = settings.DASHBOARD_DEFAULT_PERIOD
@@ -246,7 +254,9 @@ def dashboard(request):
         "cards": _cards(report, date_from, date_to, unit_filter),
         "table": table,
         "sort": sort_key,
-        "sorts": [(key, label) for key, (_, label) in SORTS.items()],
+        "sorts": [
+            (key, label, _query_with(request, sort=key)) for key, (_, label) in SORTS.items()
+        ],
         "highlights": highlights,
         "summary": report.summary_en if get_language() == "en" else report.summary_vi,
         "as_of": as_of,

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from records import services
+from records.dashboard import SORTS
 from records.validation import mask_name
 from tests.conftest import APPLICANT, local, receive
 
@@ -130,3 +131,13 @@ def test_city_office_export_masks_names_like_the_list(client, city_office, july)
     assert response.status_code == 200 and len(body.strip().splitlines()) == 1 + 4
     assert APPLICANT["applicant_name"] not in body
     assert mask_name(APPLICANT["applicant_name"]) in body
+
+
+def test_sort_links_replace_the_sort_and_exports_use_the_api_routes(client, city_office, july):
+    client.force_login(city_office)
+    page = client.get(reverse("dashboard"), {**PERIOD, "sort": "online"}).content.decode()
+    for key in SORTS:
+        link = f'href="?date_from=2025-07-01&amp;date_to=2025-07-11&amp;sort={key}"'
+        assert link in page, key
+    assert "sort=online&amp;sort=" not in page
+    assert 'href="/api/v1/reports/period.xlsx?date_from=2025-07-01&amp;date_to=2025-07-11"' in page

@@ -34,7 +34,7 @@ from records.deadlines import appointment_date, outcome_for
 from records.demo import people
 from records.demo.plan import apportion
 from records.demo.seed import PROCEDURE_WEIGHTS
-from records.demo.simulate import office_moment
+from records.demo.simulate import random_office_time
 from records.models import (
     Channel,
     OnlineLevel,
@@ -138,9 +138,7 @@ class Generator:
         return self.working[min(index, len(self.working) - 1)]
 
     def office_time(self, day: date) -> datetime:
-        rng = self.rng
-        minute = rng.randrange(240) if rng.random() < 0.6 else rng.randrange(240, 480)
-        return office_moment(day, minute, rng.randrange(60)).replace(tzinfo=self.tz)
+        return random_office_time(self.rng, day, self.tz)
 
     def build_cell(self, unit: Commune, day: date, count: int, first_number: int) -> list[dict]:
         """``count`` records received by ``unit`` on ``day``, coded from ``first_number`` on

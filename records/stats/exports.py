@@ -51,10 +51,6 @@ LABELS_VI = {
 TOTAL_VI = "Tổng cộng"
 
 
-def _cell(value):
-    return "" if value is None else value
-
-
 def report_csv(data: dict, *, table: str = "units") -> str:
     """CSV of ``report_as_dict`` data: ``table="units"`` the units then a total row (code
     ``total``), ``table="daily"`` the daily series. Header: the JSON field names; rates with a

@@ -28,7 +28,6 @@ COUNT_FIELDS = [
     "overdue_end",
 ]
 FLOW_FIELDS = COUNT_FIELDS[:-2]
-STOCK_FIELDS = COUNT_FIELDS[-2:]
 
 
 def _count(label):
