@@ -25,12 +25,9 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
-    def _is_admin(self, request) -> bool:
-        return request.user.is_superuser or request.user.role == Role.ADMIN
-
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if self._is_admin(request):
+        if request.user.is_admin:
             return fieldsets
         # The city office manages unit accounts but cannot hand out admin powers.
         return [
@@ -41,12 +38,12 @@ class UserAdmin(BaseUserAdmin):
     _admin_only = ("is_superuser", "groups", "user_permissions")
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role" and not self._is_admin(request):
+        if db_field.name == "role" and not request.user.is_admin:
             kwargs["choices"] = [(r.value, r.label) for r in Role if r != Role.ADMIN]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if self._is_admin(request):
+        if request.user.is_admin:
             return queryset
         return queryset.exclude(role=Role.ADMIN).exclude(is_superuser=True)

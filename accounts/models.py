@@ -101,6 +101,15 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     @property
+    def is_admin(self) -> bool:
+        """An administrator: may do what every role does."""
+        return self.role == Role.ADMIN or self.is_superuser
+
+    def in_role(self, *roles) -> bool:
+        """Has one of ``roles``, or is an administrator."""
+        return self.role in roles or self.is_admin
+
+    @property
     def is_city_wide(self) -> bool:
         return self.is_active and (self.role in CITY_WIDE_ROLES or self.is_superuser)
 

@@ -13,7 +13,7 @@ def ensure_can_receive(actor, unit, *, channel=None) -> None:
     ``actor=None`` is the system (synchronisation, seeding)."""
     from records.models import Channel
 
-    if actor is None or actor.role == Role.ADMIN or actor.is_superuser:
+    if actor is None or actor.is_admin:
         return
     if actor.role == Role.CLERK and actor.commune_id == unit.pk:
         return
@@ -24,7 +24,7 @@ def ensure_can_receive(actor, unit, *, channel=None) -> None:
 
 def ensure_can_act(actor, record) -> None:
     """Clerks act on records their unit receives or handles; administrators on any."""
-    if actor is None or actor.role == Role.ADMIN or actor.is_superuser:
+    if actor is None or actor.is_admin:
         return
     if actor.role == Role.CLERK and actor.commune_id in (
         record.receiving_unit_id,
@@ -36,7 +36,7 @@ def ensure_can_act(actor, record) -> None:
 
 def ensure_can_act_at_point(actor, record) -> None:
     """Post office staff act on records linked to their agent point; administrators on any."""
-    if actor is None or actor.role == Role.ADMIN or actor.is_superuser:
+    if actor is None or actor.is_admin:
         return
     if actor.role == Role.POST_STAFF and record.agent_point_id == actor.agent_point_id:
         return
@@ -54,7 +54,7 @@ def ensure_can_digitise(actor, record) -> None:
 def can_see_identifiers(user, record) -> bool:
     """Full personal ID and phone: the unit's clerks and leader, and administrators. The city
     office sees them masked; post staff never see the ID (and see the phone for delivery)."""
-    if user.role == Role.ADMIN or user.is_superuser:
+    if user.is_admin:
         return True
     return user.role in (Role.CLERK, Role.COMMUNE_LEADER) and user.commune_id in (
         record.receiving_unit_id,

@@ -44,12 +44,12 @@ IDENTIFIERS = ["applicant_id_number", "applicant_old_id_number", "applicant_phon
 
 
 def _can_write(user) -> bool:
-    return user.role in (Role.CLERK, Role.ADMIN) or user.is_superuser
+    return user.in_role(Role.CLERK)
 
 
 def _require_unit_user(user):
     """The workspace is for a unit's clerks and leader (and administrators)."""
-    if user.role not in UNIT_ROLES and user.role != Role.ADMIN and not user.is_superuser:
+    if not user.in_role(*UNIT_ROLES):
         raise PermissionDenied
 
 

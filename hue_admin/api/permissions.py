@@ -17,7 +17,7 @@ class ClerkWritesOthersRead(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        return user.role in (Role.CLERK, Role.ADMIN) or user.is_superuser
+        return user.in_role(Role.CLERK)
 
 
 class PostStaffWrites(BasePermission):
@@ -29,7 +29,7 @@ class PostStaffWrites(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return user.role in (Role.POST_STAFF, Role.ADMIN) or user.is_superuser
+        return user.in_role(Role.POST_STAFF)
 
 
 class ClerkOrPostStaffWrites(BasePermission):
@@ -39,4 +39,4 @@ class ClerkOrPostStaffWrites(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return user.role in (Role.CLERK, Role.POST_STAFF, Role.ADMIN) or user.is_superuser
+        return user.in_role(Role.CLERK, Role.POST_STAFF)
