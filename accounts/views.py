@@ -7,7 +7,3 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass

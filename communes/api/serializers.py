@@ -4,7 +4,7 @@ from communes.models import Commune
 
 
 class CommuneSerializer(serializers.ModelSerializer):
-    agent_point_count = serializers.IntegerField(read_only=True)
+    agent_point_count = serializers.IntegerField(source="point_count", read_only=True)
 
     class Meta:
         model = Commune

@@ -1,11 +1,10 @@
-from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
 from communes.api.serializers import CommuneSerializer
 from communes.filters import CommuneFilter
-from communes.models import Commune
+from communes.selectors import directory_units
 
 
 @extend_schema_view(
@@ -22,8 +21,4 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d{5}"
 
     def get_queryset(self):
-        return (
-            Commune.objects.filter(active=True)
-            .annotate(agent_point_count=Count("agent_points", filter=Q(agent_points__active=True)))
-            .order_by("code")
-        )
+        return directory_units().order_by("code")
