@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -258,6 +259,11 @@ class Record(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its original appointment date today (``selectors.overdue_q`` in SQL)."""
+        return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
 
     @property
     def current_due_date(self):

@@ -157,7 +157,6 @@ def record_list(request):
             for record in page.object_list
         ],
         "query": query.urlencode(),
-        "today": timezone.localdate(),
         "can_write": _can_write(request.user),
         "can_open": request.user.role != Role.CITY_OFFICE,
     }
@@ -329,7 +328,6 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         "masked_id": mask_id(record.applicant_id_number),
         "masked_old_id": mask_id(record.applicant_old_id_number),
         "masked_phone": mask_phone(record.applicant_phone),
-        "today": timezone.localdate(),
         "can_write": writable,
     }
 

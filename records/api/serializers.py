@@ -4,7 +4,6 @@ Lists always mask the personal ID and phone (``046*******89``). Detail shows the
 when the view says so (``show_identifiers`` in the context) — the view decides and logs.
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -101,8 +100,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, record) -> bool:
-        today = timezone.localdate()
-        return bool(record.is_open and record.due_date and record.due_date < today)
+        return record.is_overdue
 
     def to_representation(self, record):
         data = super().to_representation(record)
