@@ -182,7 +182,8 @@ STATS_SWEEP_SECONDS = env.int("STATS_SWEEP_SECONDS", 300, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "stats-nightly": {
         "task": "stats.recompute_yesterday",
-        "schedule": crontab(hour=1, minute=0),
+        # Just after midnight: the new day's overdue stocks exist before anyone reads them.
+        "schedule": crontab(hour=0, minute=5),
         "options": {"expires": 6 * 3600},
     },
     # Recomputes still owed: queued while Redis was down, or lost with a killed worker.

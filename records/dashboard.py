@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from records.charts import rate_line, stacked_bars
-from records.models import Channel
+from records.models import Channel, Outcome
 from records.stats.models import DailyStat
 from records.stats.reports import period_report, period_too_long
 from records.stats.selectors import stats_units_for_user
@@ -66,6 +66,8 @@ class DashboardForm(forms.Form):
                 raise forms.ValidationError(_("Choose both dates of the period."))
             if end < start:
                 self.add_error("date_to", _("The end is before the start."))
+            elif end > timezone.localdate():
+                self.add_error("date_to", _("The period cannot end after today."))
             elif period_too_long(start, end):
                 self.add_error("date_to", _("A period is at most three years."))
         return data
@@ -145,7 +147,11 @@ def _cards(report, date_from: date, date_to: date, unit_filter: dict) -> list[di
             "label": _("On-time rate"),
             "rate": rates["on_time_rate"],
             "detail": (totals["finished_early"] + totals["finished_on_time"], totals["finished"]),
-            "link": records_link(**unit_filter.get("handling", {}), **finished),
+            "link": records_link(
+                **unit_filter.get("handling", {}),
+                outcome=[Outcome.EARLY, Outcome.ON_TIME],
+                **finished,
+            ),
             "help": _(
                 "(Finished early + on time) ÷ finished, against the original appointment date."
             ),
@@ -155,8 +161,21 @@ def _cards(report, date_from: date, date_to: date, unit_filter: dict) -> list[di
             "label": _("Overdue at the end"),
             "value": totals["overdue_end"],
             "link": records_link(**unit_filter.get("handling", {}), overdue_on=date_to),
-            "help": _("Open records at the end of the period whose appointment date has passed."),
+            "help": _(
+                "Open records at the end of the period, not waiting for the citizen, past the "
+                "date promised (the extended date if any)."
+            ),
             "testid": "card-overdue",
+        },
+        {
+            "label": _("Past the original date at the end"),
+            "value": totals["overdue_original_end"],
+            "link": records_link(**unit_filter.get("handling", {}), overdue_original_on=date_to),
+            "help": _(
+                "Open records at the end of the period, not waiting for the citizen, past the "
+                "original appointment date: late for the index (Decision 766), even if extended."
+            ),
+            "testid": "card-overdue-original",
         },
         {
             "label": _("Returned by post"),

@@ -16,6 +16,7 @@ from records.calendar import day_start
 from records.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
+    PAUSED_STATUSES,
     Channel,
     Outcome,
     Procedure,
@@ -24,7 +25,7 @@ from records.models import (
     Status,
     TimeUnit,
 )
-from records.selectors import overdue_q
+from records.selectors import overdue_on_q, overdue_q, promised_between_q
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -56,18 +57,26 @@ class RecordFilter(django_filters.FilterSet):
         label=_("Procedure"),
     )
     agent_point = django_filters.CharFilter(field_name="agent_point__code", label=_("Agent point"))
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
+    outcome = django_filters.MultipleChoiceFilter(
+        choices=Outcome.choices, distinct=False, label=_("Outcome")
+    )
     received_from = django_filters.DateFilter(
         method="filter_received_from", label=_("Received from (date)"), widget=DATE_WIDGET
     )
     received_to = django_filters.DateFilter(
         method="filter_received_to", label=_("Received to (date, inclusive)"), widget=DATE_WIDGET
     )
+    # The date last promised: the extended date if any, else the appointment date.
     due_from = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", label=_("Appointment from"), widget=DATE_WIDGET
+        method="filter_due_from", label=_("Appointment from"), widget=DATE_WIDGET
     )
     due_to = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", label=_("Appointment to"), widget=DATE_WIDGET
+        method="filter_due_to", label=_("Appointment to"), widget=DATE_WIDGET
+    )
+    paused = django_filters.ChoiceFilter(
+        choices=[("true", _("yes")), ("false", _("no"))],
+        method="filter_paused",
+        label=_("Waiting for the citizen (supplement or payment)"),
     )
     open = django_filters.ChoiceFilter(
         choices=[("true", _("yes")), ("false", _("no"))],
@@ -103,7 +112,14 @@ class RecordFilter(django_filters.FilterSet):
         label=_("Digitised"),
     )
     overdue_on = django_filters.DateFilter(
-        method="filter_overdue_on", label=_("Overdue at the end of (date)"), widget=DATE_WIDGET
+        method="filter_overdue_on",
+        label=_("Overdue at the end of (date), against the date promised"),
+        widget=DATE_WIDGET,
+    )
+    overdue_original_on = django_filters.DateFilter(
+        method="filter_overdue_original_on",
+        label=_("Past the original date at the end of (date)"),
+        widget=DATE_WIDGET,
     )
     overdue = django_filters.ChoiceFilter(
         choices=[("true", _("yes")), ("false", _("no"))],
@@ -160,14 +176,22 @@ class RecordFilter(django_filters.FilterSet):
         return queryset.filter(digitised=value == "true")
 
     def filter_overdue_on(self, queryset, name, value):
-        """Open at the end of ``value`` (received by then, not finished by then) with an
-        original appointment date on or before it: the records behind ``overdue_end``."""
-        end = day_start(value + timedelta(days=1))
-        return queryset.filter(
-            Q(received_at__lt=end, due_date__lte=value)
-            & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
-            & ~Q(status__in=[Status.SUBMITTED, Status.REFUSED])
-        )
+        """The records behind ``DailyStat.overdue_end`` of that day."""
+        return queryset.filter(overdue_on_q(value))
+
+    def filter_overdue_original_on(self, queryset, name, value):
+        """The records behind ``DailyStat.overdue_original_end`` of that day."""
+        return queryset.filter(overdue_on_q(value, original=True))
+
+    def filter_due_from(self, queryset, name, value):
+        return queryset.filter(promised_between_q(value, None))
+
+    def filter_due_to(self, queryset, name, value):
+        return queryset.filter(promised_between_q(None, value))
+
+    def filter_paused(self, queryset, name, value):
+        condition = Q(status__in=PAUSED_STATUSES)
+        return queryset.filter(condition if value == "true" else ~condition)
 
     def filter_open(self, queryset, name, value):
         condition = Q(status__in=OPEN_STATUSES)

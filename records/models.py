@@ -184,6 +184,7 @@ class Record(TimeStampedModel):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_date = models.DateField(_("appointment date"), null=True, blank=True)
     extended_due_date = models.DateField(_("extended appointment date"), null=True, blank=True)
+    extended_at = models.DateTimeField(_("first extended at"), null=True, blank=True)
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -261,9 +262,23 @@ class Record(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_paused(self) -> bool:
+        """Waiting for the citizen (supplement or payment): the clock is stopped."""
+        return self.status in PAUSED_STATUSES
+
+    @property
     def is_overdue(self) -> bool:
-        """Open and past its original appointment date today (``selectors.overdue_q`` in SQL)."""
-        return bool(self.is_open and self.due_date and self.due_date < timezone.localdate())
+        """Overdue now: open, not paused, and past the date last promised (the extended one if
+        any). ``selectors.overdue_q`` is the same rule in SQL; README, "Overdue and late"."""
+        due = self.current_due_date
+        return bool(self.is_open and not self.is_paused and due and due < timezone.localdate())
+
+    @property
+    def is_past_original_date(self) -> bool:
+        """Open, not paused and past the original appointment date: late for the index
+        (Decision 766), even when an extension promised a later date."""
+        due = self.due_date
+        return bool(self.is_open and not self.is_paused and due and due < timezone.localdate())
 
     @property
     def current_due_date(self):

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
-from records.models import OPEN_STATUSES, Procedure, Record, RecordEvent
+from records.models import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    Channel,
+    Procedure,
+    Record,
+    RecordEvent,
+    Status,
+)
 
 
 def records_for_user(user) -> QuerySet[Record]:
@@ -35,16 +43,63 @@ def record_history(record: Record) -> QuerySet[RecordEvent]:
     return record.events.select_related("actor").order_by("at", "id")
 
 
+RUNNING_STATUSES = OPEN_STATUSES - PAUSED_STATUSES
+
+
 def overdue_q(as_of: date) -> Q:
-    """Open records whose original appointment date is before ``as_of``."""
-    return Q(status__in=OPEN_STATUSES, due_date__lt=as_of)
+    """Overdue now (``Record.is_overdue`` in SQL): open, not paused (not waiting for the
+    citizen's supplement or payment) and past the date last promised (the extended date if
+    any) on ``as_of``, today on the desk. README, "Overdue and late"."""
+    return Q(status__in=RUNNING_STATUSES) & (
+        Q(extended_due_date__isnull=False, extended_due_date__lt=as_of)
+        | Q(extended_due_date__isnull=True, due_date__lt=as_of)
+    )
+
+
+def overdue_on_q(day: date, *, original: bool = False) -> Q:
+    """The records in the overdue stock at the end of ``day`` (``DailyStat.overdue_end``, or
+    ``overdue_original_end`` when ``original``), judged from what the record says now: received
+    by the end of the day and not finished by then, not paused then, and past the date
+    promised on that day (the extended date from the day of the first extension on, else the
+    appointment date) or, when ``original``, past the original appointment date. For today it
+    is ``overdue_q(today)`` (or its original-date reading)."""
+    end = day_start(day + timedelta(days=1))
+    condition = (
+        Q(received_at__lt=end)
+        & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+        & (Q(paused_since__isnull=True) | Q(paused_since__gte=end))
+        & ~Q(status__in=[Status.SUBMITTED, Status.REFUSED])
+    )
+    if original:
+        return condition & Q(due_date__lt=day)
+    extended = Q(extended_at__lt=end, extended_due_date__isnull=False)
+    return condition & (
+        (extended & Q(extended_due_date__lt=day)) | (~extended & Q(due_date__lt=day))
+    )
 
 
 def overdue_records(user, *, as_of: date | None = None) -> QuerySet[Record]:
-    """The user's open records past their appointment date (original date, as the figures
-    use), oldest appointment first."""
+    """The user's records overdue now, oldest appointment first."""
     as_of = as_of or timezone.localdate()
     return records_for_user(user).filter(overdue_q(as_of)).order_by("due_date", "id")
+
+
+def due_soon_q(today: date, until: date) -> Q:
+    """Open, not paused, and the date last promised between ``today`` and ``until``."""
+    return Q(status__in=RUNNING_STATUSES) & promised_between_q(today, until)
+
+
+def promised_between_q(first: date | None, last: date | None) -> Q:
+    """The date last promised (the extended date if any, else the appointment date) within
+    ``[first, last]`` (either bound may be None)."""
+    extended, original = {}, {}
+    if first is not None:
+        extended["extended_due_date__gte"] = original["due_date__gte"] = first
+    if last is not None:
+        extended["extended_due_date__lte"] = original["due_date__lte"] = last
+    return Q(extended_due_date__isnull=False, **extended) | Q(
+        extended_due_date__isnull=True, **original
+    )
 
 
 def active_procedures() -> QuerySet[Procedure]:
@@ -55,10 +110,6 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
     """The counts on a clerk's home, in one aggregate query over the user's scope:
     today's intake by channel, open records due between today and ``soon_until``, overdue,
     awaiting a supplement, resolved but not returned."""
-    from django.db.models import Count
-
-    from records.models import Channel, Status
-
     start = day_start(today)
     end = start + timedelta(days=1)
     received_today = Q(received_at__gte=start, received_at__lt=end)
@@ -70,10 +121,7 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
             )
             for channel in Channel
         },
-        due_soon=Count(
-            "id",
-            filter=Q(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon_until),
-        ),
+        due_soon=Count("id", filter=due_soon_q(today, soon_until)),
         overdue=Count("id", filter=overdue_q(today)),
         awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
         not_returned=Count("id", filter=Q(status=Status.RESOLVED)),

@@ -47,6 +47,7 @@ LIFECYCLE_FIELDS = [
     "received_at",
     "due_date",
     "extended_due_date",
+    "extended_at",
     "paused_since",
     "supplement_count",
     "finished_at",
@@ -293,6 +294,7 @@ def record_extend(
             new_due_date=new_due_date.isoformat(),
         )
         current.extended_due_date = new_due_date
+        current.extended_at = current.extended_at or moment
 
     return apply_transition(record, "extend", actor, at, expected_version, reason, change)
 

@@ -90,7 +90,9 @@ def workspace(request):
         (
             _("Due today and in the next 2 working days"),
             summary["due_soon"],
-            _list_url(open="true", due_from=iso_today, due_to=soon_until.isoformat()),
+            _list_url(
+                open="true", paused="false", due_from=iso_today, due_to=soon_until.isoformat()
+            ),
             "warn" if summary["due_soon"] else "",
         ),
         (

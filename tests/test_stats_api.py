@@ -256,7 +256,11 @@ def test_daily_stats_clerk_sees_own_rows_only(figures, clerk_a):
 
 
 def test_daily_stats_city_office_filters_units(figures, city_office):
-    data = client_for(city_office).get(f"{DAILY}?date_from=2025-07-02&commune={UNIT_B}").json()
+    data = (
+        client_for(city_office)
+        .get(f"{DAILY}?date_from=2025-07-02&date_to=2025-07-03&commune={UNIT_B}")
+        .json()
+    )
 
     assert [(row["commune"], row["day"], row["received_online"]) for row in data["results"]] == [
         (UNIT_B, "2025-07-02", 3),

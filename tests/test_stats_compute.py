@@ -116,8 +116,8 @@ def test_compute_open_and_overdue_at_end_of_day(clerk_a, unit_a):
         5: (1, 0),
         6: (1, 0),
         7: (1, 0),
-        8: (1, 1),  # due on the 8th and still open at its end: it missed its appointment
-        9: (1, 1),
+        8: (1, 0),  # due on the 8th: not overdue on its appointment day
+        9: (1, 1),  # the day is past its appointment date and it is still open
         10: (1, 1),
         11: (0, 0),
         12: (0, 0),
@@ -297,7 +297,7 @@ def test_receipt_of_submission_recomputes_submission_day(
     }
 
 
-def test_nightly_recomputes_yesterday_for_every_unit_and_late_days(clerk_a, unit_a):
+def test_nightly_recomputes_yesterday_and_today_for_every_unit_and_late_days(clerk_a, unit_a):
     receive(clerk_a, unit_a, received_at=local(2025, 7, 3, 9))
     StatsLateChange.objects.create(unit=unit_a, day=date(2025, 7, 3))
 
@@ -305,10 +305,11 @@ def test_nightly_recomputes_yesterday_for_every_unit_and_late_days(clerk_a, unit
 
     units = Commune.objects.count()
     assert DailyStat.objects.filter(day=date(2025, 7, 11)).count() == units
-    assert DailyStat.objects.exclude(unit=unit_a).count() == units - 1
-    assert DailyStat.objects.filter(unit=unit_a).count() == 9  # 3 to 11 July
+    assert DailyStat.objects.filter(day=date(2025, 7, 12)).count() == units
+    assert DailyStat.objects.exclude(unit=unit_a).count() == 2 * (units - 1)
+    assert DailyStat.objects.filter(unit=unit_a).count() == 10  # 3 to 12 July
     assert figures(unit_a, date(2025, 7, 3), "received") == {"received": 1}
-    assert result.rows == units - 1 + 9
+    assert result.rows == 2 * (units - 1) + 10
     assert not StatsLateChange.objects.exists()
 
 
@@ -333,7 +334,7 @@ def test_tasks_are_named_acks_late_and_retry_transient_errors():
 
     schedule = app.conf.beat_schedule["stats-nightly"]
     assert schedule["task"] == "stats.recompute_yesterday"
-    assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({1}, {0})
+    assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({0}, {5})
     sweep = app.conf.beat_schedule["stats-sweep"]
     assert (sweep["task"], sweep["schedule"]) == ("stats.recompute_noted", 300.0)
     assert tasks.recompute_noted.name == "stats.recompute_noted"

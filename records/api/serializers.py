@@ -68,7 +68,23 @@ class RecordSerializer(serializers.ModelSerializer):
     )
     status_label = ChoiceLabelField(Status.choices, source="status")
     channel_label = ChoiceLabelField(Channel.choices, source="channel")
-    overdue = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(
+        source="is_overdue",
+        read_only=True,
+        help_text="Overdue now: open, not waiting for the citizen, past the date last promised "
+        "(the extended date if any).",
+    )
+    paused = serializers.BooleanField(
+        source="is_paused",
+        read_only=True,
+        help_text="Waiting for the citizen's supplement or payment: the clock is stopped.",
+    )
+    past_original_date = serializers.BooleanField(
+        source="is_past_original_date",
+        read_only=True,
+        help_text="Open, not paused and past the original appointment date (late for the "
+        "Decision 766 index even when extended).",
+    )
 
     class Meta:
         model = Record
@@ -90,6 +106,8 @@ class RecordSerializer(serializers.ModelSerializer):
             "due_date",
             "extended_due_date",
             "overdue",
+            "paused",
+            "past_original_date",
             "finished_at",
             "outcome",
             "returned_at",
@@ -97,10 +115,6 @@ class RecordSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_overdue(self, record) -> bool:
-        return record.is_overdue
 
     def to_representation(self, record):
         data = super().to_representation(record)

@@ -93,6 +93,8 @@ RECORD_EXAMPLE = OpenApiExample(
         "due_date": "2025-07-14",
         "extended_due_date": None,
         "overdue": False,
+        "paused": False,
+        "past_original_date": False,
         "finished_at": None,
         "outcome": "",
         "returned_at": None,

@@ -180,6 +180,7 @@ class Generator:
                 "received_at": received_at,
                 "due_date": due,
                 "extended_due_date": None,
+                "extended_at": None,
                 "paused_since": None,
                 "supplement_count": 0,
                 "finished_at": None,

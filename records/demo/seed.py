@@ -288,6 +288,7 @@ def _base_fields(rng, unit: Commune, procedure: Procedure, channel: int) -> dict
         "received_at": None,
         "due_date": None,
         "extended_due_date": None,
+        "extended_at": None,
         "paused_since": None,
         "supplement_count": 0,
         "finished_at": None,

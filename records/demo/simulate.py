@@ -223,6 +223,7 @@ class RecordLife:
             "new_due_date": new_due.isoformat(),
         }
         current["extended_due_date"] = new_due
+        current["extended_at"] = current.get("extended_at") or at
         return self.step("extend", at, note=reason, data=data)
 
 

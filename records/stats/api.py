@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -27,6 +28,7 @@ from records.stats.reports import (
     report_as_dict,
 )
 from records.stats.selectors import can_read_stats, daily_stats_for_user, units_for_report
+from records.stats.services import ensure_computed
 
 UNIT_CODE = re.compile(r"^\d{5}$")
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
@@ -61,6 +63,10 @@ class _PeriodParams(serializers.Serializer):
                 raise serializers.ValidationError(
                     {name: [f"Choose a date between {EARLIEST} and {LATEST}."]}
                 )
+        if end and end > timezone.localdate():
+            raise serializers.ValidationError(
+                {"date_to": ["The period cannot end after today: figures exist up to today."]}
+            )
         if start and end:
             if end < start:
                 raise serializers.ValidationError(
@@ -143,9 +149,13 @@ class DailyStatList(generics.ListAPIView):
     def get_queryset(self):
         params = _params(DailyParams, self.request)
         queryset = daily_stats_for_user(self.request.user)
+        units = units_for_report(self.request.user, params["commune"])
         if params["commune"]:
-            units = units_for_report(self.request.user, params["commune"])
             queryset = queryset.filter(unit__in=units)
+        ensure_computed(
+            unit_ids=[unit.pk for unit in units],
+            up_to=params.get("date_to") or timezone.localdate(),
+        )
         if params.get("date_from"):
             queryset = queryset.filter(day__gte=params["date_from"])
         if params.get("date_to"):
@@ -168,7 +178,9 @@ RATES_HELP = {
     "online_rate": "received online ÷ received (%)",
     "handling_rate": "finished ÷ (received + carried over) (%)",
     "on_time_rate": "(early + on time) ÷ finished (%)",
-    "on_time_rate_766": "(early + on time + open and not overdue at the end) ÷ to handle (%)",
+    "on_time_rate_766": (
+        "(early + on time + open and not past the original date at the end) ÷ to handle (%)"
+    ),
     "digitisation_rate": "digitised ÷ received (%)",
 }
 

@@ -42,6 +42,7 @@ LABELS_VI = {
     "to_handle": "Phải giải quyết",
     "open_end": "Đang giải quyết cuối kỳ",
     "overdue_end": "Quá hạn cuối kỳ",
+    "overdue_original_end": "Quá hạn so với ngày hẹn ban đầu cuối kỳ",
     "online_rate": "Tỷ lệ trực tuyến (%)",
     "handling_rate": "Tỷ lệ giải quyết (%)",
     "on_time_rate": "Tỷ lệ đúng hạn (%)",

@@ -26,8 +26,10 @@ COUNT_FIELDS = [
     # Stock at the end of the day, by handling unit.
     "open_end",
     "overdue_end",
+    "overdue_original_end",
 ]
-FLOW_FIELDS = COUNT_FIELDS[:-2]
+STOCK_FIELDS = ["open_end", "overdue_end", "overdue_original_end"]
+FLOW_FIELDS = [name for name in COUNT_FIELDS if name not in STOCK_FIELDS]
 
 
 def _count(label):
@@ -44,8 +46,11 @@ class DailyStat(models.Model):
       ``finished_at``) split by outcome, ``stopped`` among them, ``returned`` by method (dated by
       ``returned_at``);
     - stock at the end of the day (handling unit): ``open_end`` received on or before the day
-      and not finished by its end; ``overdue_end`` those of them whose original appointment
-      date is on or before the day (they missed it).
+      and not finished by its end; ``overdue_end`` those of them not paused at the end of the
+      day (not waiting for the citizen's supplement or payment) whose date promised on that day
+      (the extended date from the day of the extension, else the appointment date) is before
+      the day; ``overdue_original_end`` those not paused whose original appointment date is
+      before the day (the index's reading: an extension does not move it).
 
     One row per (unit, day), written only by upsert: recomputing is idempotent.
     """
@@ -72,6 +77,7 @@ class DailyStat(models.Model):
     returned_online = _count(_("returned electronically"))
     open_end = _count(_("open at the end of the day"))
     overdue_end = _count(_("overdue at the end of the day"))
+    overdue_original_end = _count(_("past the original date at the end of the day"))
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

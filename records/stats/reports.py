@@ -8,12 +8,15 @@ gives None (null in JSON, "—" in text):
 - handling rate = finished ÷ to handle, where to handle = received in the period + carried
   over (open at the end of the day before the period);
 - on-time rate = (finished early + on time) ÷ finished;
-- 766 on-time rate = (finished early + on time + open at the end of the period and not
-  overdue) ÷ to handle;
+- 766 on-time rate = (finished early + on time + open at the end of the period and not past
+  its original appointment date) ÷ to handle (the index's reading: an extension does not move
+  the date, a record waiting for the citizen is not late);
 - digitisation rate = digitised ÷ received.
 
-Stocks (carried over, open and overdue at the end) are read from each unit's last row on or
-before the day concerned; rows are contiguous per unit (see ``records.stats.services``).
+Stocks (carried over, open and overdue at the end) are read from each unit's row of the day
+concerned. A report never extrapolates: days not computed yet (up to today) are computed
+before the report reads them (``services.ensure_computed``), and a period cannot end after
+today.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
 
 from communes.models import Commune
-from records.stats.models import FLOW_FIELDS, DailyStat
+from records.stats.models import FLOW_FIELDS, STOCK_FIELDS, DailyStat
+from records.stats.services import ensure_computed
 
-STOCK_COUNTS = ["carried_over", "to_handle", "open_end", "overdue_end"]
+STOCK_COUNTS = ["carried_over", "to_handle", *STOCK_FIELDS]
 REPORT_COUNTS = [*FLOW_FIELDS, *STOCK_COUNTS]
 RATE_FIELDS = [
     "online_rate",
@@ -37,7 +42,7 @@ RATE_FIELDS = [
     "on_time_rate_766",
     "digitisation_rate",
 ]
-DAILY_COUNTS = [*FLOW_FIELDS, "open_end", "overdue_end"]
+DAILY_COUNTS = [*FLOW_FIELDS, *STOCK_FIELDS]
 HUNDREDTH = Decimal("0.01")
 MAX_PERIOD_YEARS = 3
 
@@ -61,7 +66,7 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
 
 def rates_of(counts: dict[str, int]) -> dict[str, Decimal | None]:
     on_time = counts["finished_early"] + counts["finished_on_time"]
-    still_in_time = counts["open_end"] - counts["overdue_end"]
+    still_in_time = counts["open_end"] - counts["overdue_original_end"]
     return {
         "online_rate": rate(counts["received_online"], counts["received"]),
         "handling_rate": rate(counts["finished"], counts["to_handle"]),
@@ -95,10 +100,14 @@ class PeriodReport:
 def period_report(*, date_from: date, date_to: date, units: list[Commune]) -> PeriodReport:
     """The report of ``units`` for ``[date_from, date_to]``, from ``DailyStat`` in three
     queries (per-unit sums with stocks, per-day sums). ``units`` must already be within the
-    reader's scope. Read-only."""
+    reader's scope. Days of the period not computed yet are computed first; otherwise
+    read-only."""
     if date_to < date_from:
         raise ValueError("date_to is before date_from")
+    if date_to > timezone.localdate():
+        raise ValueError("date_to is after today")
     unit_ids = [unit.pk for unit in units]
+    ensure_computed(unit_ids=unit_ids, up_to=date_to)
     period = DailyStat.objects.filter(unit__in=unit_ids, day__gte=date_from, day__lte=date_to)
 
     flows = {
@@ -120,24 +129,22 @@ def period_report(*, date_from: date, date_to: date, units: list[Commune]) -> Pe
         for row in Commune.objects.filter(pk__in=unit_ids)
         .annotate(
             carried_over=last_row(date_from - timedelta(days=1), "open_end"),
-            open_end=last_row(date_to, "open_end"),
-            overdue_end=last_row(date_to, "overdue_end"),
-            last_day=last_row(date_to, "day"),
+            **{name: last_row(date_to, name) for name in STOCK_FIELDS},
         )
-        .values("pk", "carried_over", "open_end", "overdue_end", "last_day")
+        .values("pk", "carried_over", *STOCK_FIELDS)
     }
 
     rows = []
     for unit in sorted(units, key=_unit_order):
         counts = {name: (flows.get(unit.pk, {}).get(name) or 0) for name in FLOW_FIELDS}
         stock = stocks.get(unit.pk, {})
-        for name in ("carried_over", "open_end", "overdue_end"):
+        for name in ("carried_over", *STOCK_FIELDS):
             counts[name] = stock.get(name) or 0
         counts["to_handle"] = counts["received"] + counts["carried_over"]
         rows.append(UnitFigures(unit, counts, rates_of(counts)))
     totals = {name: sum(row.counts[name] for row in rows) for name in REPORT_COUNTS}
 
-    daily = _daily_series(period, date_from, date_to, stocks.values())
+    daily = _daily_series(period, date_from, date_to)
     report = PeriodReport(
         date_from=date_from,
         date_to=date_to,
@@ -158,7 +165,7 @@ def _unit_order(unit: Commune):
     return (unit.kind != "ward", unit.name_folded, unit.code)
 
 
-def _daily_series(period, date_from: date, date_to: date, stocks) -> list[dict]:
+def _daily_series(period, date_from: date, date_to: date) -> list[dict]:
     by_day = {
         row.pop("day"): row
         for row in period.order_by()
@@ -169,11 +176,6 @@ def _daily_series(period, date_from: date, date_to: date, stocks) -> list[dict]:
     series = []
     for day in days:
         row = {name: (by_day.get(day, {}).get(name) or 0) for name in DAILY_COUNTS}
-        # A unit whose rows end before ``day`` (not computed yet): its stock stays the last one.
-        for stock in stocks:
-            if stock["last_day"] is not None and stock["last_day"] < day:
-                row["open_end"] += stock["open_end"]
-                row["overdue_end"] += stock["overdue_end"]
         row["online_rate"] = rate(row["received_online"], row["received"])
         series.append({"date": day, **row})
     return series

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models import Count, DateField, F, Func, Max, Min, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from communes.models import Commune
@@ -39,6 +39,75 @@ logger = logging.getLogger(__name__)
 
 ADVISORY_LOCK_CLASS = 0x5354  # "ST": first key of pg_advisory_xact_lock(int, int)
 UPSERT_BATCH = 500
+NEVER = date(9999, 12, 31)  # the day of a step that has not happened
+
+
+class NextDay(Func):
+    """The day after a date expression (PostgreSQL: date + 1; SQLite: date(x, '+1 day'))."""
+
+    template = "(%(expressions)s + 1)"
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '+1 day')")
+
+
+def _day_of(field: str, tz) -> Coalesce:
+    """The local day of a moment, or ``NEVER`` when it is not set."""
+    return Coalesce(TruncDate(field, tzinfo=tz), Value(NEVER), output_field=DateField())
+
+
+@dataclass(frozen=True)
+class OverdueSpan:
+    """The days a record counts in an overdue stock: from ``start`` (included) to ``end``
+    (excluded), local days, for the records matching ``only``. A day D is in the span when
+    the record is overdue at the end of D."""
+
+    start: Callable
+    end: Callable
+    only: Q = Q()
+    due_field: str | None = None  # start = that date + 1: lets the queries use its index
+
+
+def _spans():
+    """The spans of each overdue stock of ``DailyStat`` (README, "Overdue and late"). With R
+    the receipt day, F the finishing day, P the day the current pause began, X the day of the
+    first extension, d0 the appointment date (moved by every finished pause) and d1 the
+    extended date: a record is open on D when R <= D < F, paused when P <= D; the date
+    promised on D is d1 from X on, else d0; it is overdue when that date is before D.
+    The appointment date is never before the receipt day, so d0 + 1 > R."""
+    finish, pause, extension = "finished_at", "paused_since", "extended_at"
+
+    def until(*fields):
+        return lambda tz: Least(*(_day_of(name, tz) for name in fields))
+
+    return {
+        # Against the date promised: the appointment date until the extension, then the
+        # extended date.
+        "overdue_end": [
+            OverdueSpan(
+                start=lambda tz: NextDay(F("due_date")),
+                end=until(finish, pause, extension),
+                due_field="due_date",
+            ),
+            OverdueSpan(
+                start=lambda tz: Greatest(_day_of(extension, tz), NextDay(F("extended_due_date"))),
+                end=until(finish, pause),
+                only=Q(extended_at__isnull=False, extended_due_date__isnull=False),
+            ),
+        ],
+        # Against the original appointment date (the index's reading).
+        "overdue_original_end": [
+            OverdueSpan(
+                start=lambda tz: NextDay(F("due_date")),
+                end=until(finish, pause),
+                due_field="due_date",
+            ),
+        ],
+    }
+
+
+OVERDUE_STOCKS = _spans()
 
 
 @dataclass(frozen=True)
@@ -97,14 +166,53 @@ def recompute_from(*, unit_ids: Iterable[int], date_from: date, today: date | No
 
 
 def recompute_nightly(*, today: date | None = None) -> ComputeResult:
-    """The nightly run: yesterday for every unit, plus, for units with recomputes noted up to
-    yesterday, every day from the earliest noted one. Consumes the notes it saw."""
+    """The nightly run: yesterday and today for every unit (a new day's overdue stock differs
+    from the day before's even when no record changes), plus, for units with recomputes noted
+    up to today, every day from the earliest noted one. Consumes the notes it saw."""
     today = today or timezone.localdate()
     yesterday = today - timedelta(days=1)
-    note_ids, starts = _noted_starts(up_to=yesterday)
+    note_ids, starts = _noted_starts(up_to=today)
     for unit in all_unit_ids():
         starts[unit] = min(starts.get(unit, yesterday), yesterday)
-    return _compute_noted(note_ids, starts, until=yesterday)
+    return _compute_noted(note_ids, starts, until=today)
+
+
+def ensure_computed(*, unit_ids: Iterable[int], up_to: date, today: date | None = None) -> int:
+    """Make the figures of ``unit_ids`` exact up to ``up_to`` (at most today) before they are
+    read, so that no report extrapolates a day that was never computed: compute each unit's
+    days after its last row (all its days from the first record when it has none), and
+    without a worker (the embedded default: no beat runs the sweep) the recomputes still
+    owed. Returns the rows written; nothing when every day is there (one small query)."""
+    today = today or timezone.localdate()
+    up_to = min(up_to, today)
+    units = sorted(set(unit_ids))
+    if not units:
+        return 0
+    rows = 0
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        notes = StatsLateChange.objects.filter(unit__in=units, day__lte=today)
+        if notes.exists():
+            note_ids, starts = _noted_starts(up_to=today, unit_ids=units)
+            rows += _compute_noted(note_ids, starts, until=today).rows
+    last = dict(
+        DailyStat.objects.filter(unit__in=units)
+        .values("unit")
+        .annotate(last=Max("day"))
+        .order_by()
+        .values_list("unit", "last")
+    )
+    missing: dict[date, list[int]] = defaultdict(list)
+    first_record_day = None
+    for unit in units:
+        if unit in last:
+            if last[unit] < up_to:
+                missing[last[unit] + timedelta(days=1)].append(unit)
+            continue
+        first_record_day = first_record_day or records_first_day() or up_to
+        missing[min(first_record_day, up_to)].append(unit)
+    for start, group in sorted(missing.items()):
+        rows += compute_daily_stats(date_from=start, date_to=up_to, unit_ids=group).rows
+    return rows
 
 
 def recompute_noted(*, today: date | None = None) -> ComputeResult:
@@ -140,14 +248,68 @@ def clear_notes(note_ids: Iterable[int]) -> None:
 # --- Internals -----------------------------------------------------------------------------
 
 
-def _noted_starts(*, up_to: date) -> tuple[list[int], dict[int, date]]:
-    """The notes of days up to ``up_to``, committed now: their ids, and per unit the earliest
-    noted day. Only these ids are consumed later: a note committed during the recompute (its
-    change maybe unseen by it) stays for the next run."""
+def overdue_stock_deltas(records, units, date_from: date, date_to: date, spans):
+    """One overdue stock of ``units`` over ``[date_from, date_to]`` as grouped counts: the
+    stock at the end of the day before the range per unit, and per (unit, day) the records
+    entering (+) and leaving (-) it that day. Three grouped queries per span."""
+    tz = local_tz()
+    start_at, end_at = day_start(date_from), day_start(date_to + timedelta(days=1))
+    eve = date_from - timedelta(days=1)
+    before: dict[int, int] = defaultdict(int)
+    change: dict[tuple[int, date], int] = defaultdict(int)
+    for span in spans:
+        spanned = (
+            records.filter(span.only, handling_unit__in=units, received_at__isnull=False)
+            .annotate(s=span.start(tz), e=span.end(tz))
+            .filter(s__lt=F("e"))
+        )
+        # start = due + 1: on the eve when due < eve, in the range when due in [eve, to - 1].
+        early, inside = {}, {}
+        if span.due_field:
+            early = {f"{span.due_field}__lt": eve}
+            inside = {
+                f"{span.due_field}__gte": eve,
+                f"{span.due_field}__lte": date_to - timedelta(days=1),
+            }
+        for unit, count in (
+            spanned.filter(received_at__lt=start_at, s__lte=eve, e__gt=eve, **early)
+            .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=start_at))
+            .values("handling_unit")
+            .annotate(n=Count("id"))
+            .values_list("handling_unit", "n")
+        ):
+            before[unit] += count
+        for unit, day, count in (
+            spanned.filter(s__gte=date_from, s__lte=date_to, **inside)
+            .values("handling_unit", "s")
+            .annotate(n=Count("id"))
+            .values_list("handling_unit", "s", "n")
+        ):
+            change[(unit, day)] += count
+        ends_inside = Q()
+        for name in ("finished_at", "paused_since", "extended_at"):
+            ends_inside |= Q(**{f"{name}__gte": start_at, f"{name}__lt": end_at})
+        for unit, day, count in (
+            spanned.filter(ends_inside, e__gte=date_from, e__lte=date_to)
+            .values("handling_unit", "e")
+            .annotate(n=Count("id"))
+            .values_list("handling_unit", "e", "n")
+        ):
+            change[(unit, day)] -= count
+    return before, change
+
+
+def _noted_starts(
+    *, up_to: date, unit_ids: Sequence[int] | None = None
+) -> tuple[list[int], dict[int, date]]:
+    """The notes of days up to ``up_to`` (of ``unit_ids`` when given), committed now: their
+    ids, and per unit the earliest noted day. Only these ids are consumed later: a note
+    committed during the recompute (its change maybe unseen by it) stays for the next run."""
+    notes = StatsLateChange.objects.filter(day__lte=up_to)
+    if unit_ids is not None:
+        notes = notes.filter(unit__in=unit_ids)
     note_ids, starts = [], {}
-    for note_id, unit, day in StatsLateChange.objects.filter(day__lte=up_to).values_list(
-        "id", "unit", "day"
-    ):
+    for note_id, unit, day in notes.values_list("id", "unit", "day"):
         note_ids.append(note_id)
         starts[unit] = min(starts.get(unit, day), day)
     return note_ids, starts
@@ -252,17 +414,12 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
         for row in per_unit_day("receiving_unit", date_field, counts, **conditions):
             add(row.pop("receiving_unit"), row.pop("d"), row)
 
-    # Handling side. Stock deltas: +1 when a record enters the open stock (receipt) or the
-    # overdue stock (the later of receipt day and appointment day), -1 when it is finished.
+    # Handling side: finishing, by handling unit and day of ``finished_at``.
     opened = defaultdict(int)
     closed = defaultdict(int)
-    became_overdue = defaultdict(int)
-    left_overdue = defaultdict(int)
-
     for row in per_unit_day("handling_unit", "received_at", {"n": Count("id")}):
         opened[(row["handling_unit"], row["d"])] += row["n"]
 
-    overdue_from = Greatest(TruncDate("received_at", tzinfo=tz), F("due_date"))
     finished = (
         records.filter(
             handling_unit__in=units,
@@ -270,7 +427,7 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
             finished_at__gte=start,
             finished_at__lt=end,
         )
-        .annotate(d=TruncDate("finished_at", tzinfo=tz), overdue_from=overdue_from)
+        .annotate(d=TruncDate("finished_at", tzinfo=tz))
         .values("handling_unit", "d")
         .annotate(
             finished=Count("id"),
@@ -279,30 +436,17 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
             finished_late=Count("id", filter=Q(outcome=Outcome.LATE)),
             stopped=Count("id", filter=Q(status=Status.STOPPED)),
             closed=Count("id", filter=Q(received_at__isnull=False)),
-            left_overdue=Count("id", filter=Q(due_date__isnull=False, d__gt=F("overdue_from"))),
         )
     )
     for row in finished:
         key = (row.pop("handling_unit"), row.pop("d"))
         closed[key] += row.pop("closed")
-        left_overdue[key] += row.pop("left_overdue")
         add(*key, row)
 
-    for unit, day, count in (
-        records.filter(
-            handling_unit__in=units,
-            received_at__lt=end,
-            due_date__lte=date_to,
-        )
-        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=start))
-        .annotate(overdue_from=overdue_from, f=TruncDate("finished_at", tzinfo=tz))
-        .filter(overdue_from__gte=date_from, overdue_from__lte=date_to)
-        .filter(Q(finished_at__isnull=True) | Q(f__gt=F("overdue_from")))
-        .values("handling_unit", "overdue_from")
-        .annotate(n=Count("id"))
-        .values_list("handling_unit", "overdue_from", "n")
-    ):
-        became_overdue[(unit, day)] += count
+    overdue_deltas = {
+        name: overdue_stock_deltas(records, units, date_from, date_to, intervals)
+        for name, intervals in OVERDUE_STOCKS.items()
+    }
 
     returned = per_unit_day(
         "handling_unit",
@@ -317,26 +461,25 @@ def _compute_range(units: list[int], date_from: date, date_to: date) -> int:
     for row in returned:
         add(row.pop("handling_unit"), row.pop("d"), row)
 
-    # The stock at the end of the day before the range.
+    # The open stock at the end of the day before the range.
     before = (
         records.filter(handling_unit__in=units, received_at__lt=start)
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=start))
         .values("handling_unit")
-        .annotate(
-            open_end=Count("id"),
-            overdue_end=Count("id", filter=Q(due_date__lt=date_from)),
-        )
+        .annotate(n=Count("id"))
     )
-    stock = {row["handling_unit"]: (row["open_end"], row["overdue_end"]) for row in before}
+    open_before = {row["handling_unit"]: row["n"] for row in before}
 
     for unit in units:
-        open_now, overdue_now = stock.get(unit, (0, 0))
+        open_now = open_before.get(unit, 0)
+        stocks = {name: deltas[0].get(unit, 0) for name, deltas in overdue_deltas.items()}
         for day in days:
             key = (unit, day)
             open_now += opened.get(key, 0) - closed.get(key, 0)
-            overdue_now += became_overdue.get(key, 0) - left_overdue.get(key, 0)
             grid[key]["open_end"] = open_now
-            grid[key]["overdue_end"] = overdue_now
+            for name, (_before, change) in overdue_deltas.items():
+                stocks[name] += change.get(key, 0)
+                grid[key][name] = stocks[name]
 
     now = timezone.now()
     DailyStat.objects.bulk_create(

@@ -30,10 +30,9 @@ TASK_OPTIONS = {
 }
 
 # Actions that change no figure: the status stays open (or the result moves between desks)
-# and no date a figure uses moves.
-NEUTRAL_ACTIONS = frozenset(
-    {"process", "request_supplement", "request_payment", "extend", "take_over", "undeliverable"}
-)
+# and no date a figure uses moves. (A pause or an extension changes the overdue stocks from
+# its day on.)
+NEUTRAL_ACTIONS = frozenset({"process", "take_over", "undeliverable"})
 # Actions that change figures dated by the submission or the receipt.
 INTAKE_ACTIONS = frozenset({"submit", "receive", "refuse", "digitise"})
 
@@ -70,7 +69,8 @@ def recompute_range(date_from: str, date_to: str, unit_ids: list[int] | None = N
 
 @shared_task(name="stats.recompute_yesterday", **TASK_OPTIONS)
 def recompute_yesterday() -> int:
-    """Nightly: yesterday for every unit, plus every day of a recompute still owed."""
+    """Nightly: yesterday and today for every unit, plus every day of a recompute still
+    owed."""
     result = services.recompute_nightly()
     logger.info("Nightly statistics: %s rows from %s", result.rows, result.date_from)
     return result.rows
