@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from accounts.models import Role, User
@@ -22,6 +23,8 @@ from agent_points.models import AgentPoint
 from agent_points.services import load_agent_points
 from communes.models import Commune
 from communes.services import load_communes
+from hue_admin import processes
+from hue_admin.celery import app
 from records.catalogue import import_procedures
 from records.models import CalendarDay, CalendarDayKind
 
@@ -245,3 +248,32 @@ def receive_through_new_record_form(page) -> str:
     page.get_by_label("Địa chỉ").fill("5 Lê Lợi, phường Phú Xuân")
     page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
     return page.get_by_test_id("slip-code").inner_text()
+
+
+# --- A real Celery worker (Redis broker, the test database) -----------------------------------
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker process on the test database, consuming a freshly purged queue."""
+    app.control.purge()  # tasks left by earlier tests that had no worker
+    env = processes.portal_env(
+        database_url=processes.database_url(connection.settings_dict),
+        redis_url=settings.REDIS_URL,
+    )
+    child = processes.start_celery_worker(env, tmp_path / "worker.log")
+    try:
+        yield child.log
+    finally:
+        child.stop()

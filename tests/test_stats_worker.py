@@ -5,43 +5,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from hue_admin import processes
-from hue_admin.celery import app
 from records import services
 from records.stats.models import DailyStat
-from tests.conftest import ON_POSTGRES, local, receive, require_service
+from tests.conftest import ON_POSTGRES, local, receive, redis_available, require_service
 
 WAIT_SECONDS = 60
-
-
-def redis_available() -> bool:
-    if not settings.REDIS_URL:
-        return False
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1)
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not available"
-        return False
-
-
-@pytest.fixture
-def worker(tmp_path):
-    """A Celery worker process on the test database, consuming a freshly purged queue."""
-    app.control.purge()  # tasks left by earlier tests that had no worker
-    env = processes.portal_env(
-        database_url=processes.database_url(connection.settings_dict),
-        redis_url=settings.REDIS_URL,
-    )
-    child = processes.start_celery_worker(env, tmp_path / "worker.log")
-    try:
-        yield child.log
-    finally:
-        child.stop()
 
 
 def wait_for(condition, log: Path):
