@@ -88,7 +88,7 @@ UNITS_HEADER_EN = [
     "Online rate (%)",
     "Handling rate (%)",
     "On-time rate (%)",
-    "On-time rate, Decision 766 (%)",
+    "On-time rate per Decision 766 (%)",
     "Digitisation rate (%)",
 ]
 

@@ -44,7 +44,7 @@ LABELS = {
     "online_rate": gettext_lazy("Online rate (%)"),
     "handling_rate": gettext_lazy("Handling rate (%)"),
     "on_time_rate": gettext_lazy("On-time rate (%)"),
-    "on_time_rate_766": gettext_lazy("On-time rate, Decision 766 (%)"),
+    "on_time_rate_766": gettext_lazy("On-time rate per Decision 766 (%)"),
     "digitisation_rate": gettext_lazy("Digitisation rate (%)"),
 }
 
