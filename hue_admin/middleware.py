@@ -7,13 +7,18 @@ from django_htmx.http import HttpResponseClientRedirect
 class VietnameseFirstMiddleware:
     """Pages open in Vietnamese whatever the browser's language settings; English is one
     click away (the language switch stores the choice in a cookie). API clients keep choosing
-    with ``Accept-Language``. Must come before ``LocaleMiddleware``."""
+    with ``Accept-Language``; a request to the API from the browser's session (the
+    dashboard's exports) has the language of the pages. Must come before
+    ``LocaleMiddleware``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/"):
+        from_pages = settings.SESSION_COOKIE_NAME in request.COOKIES and (
+            "HTTP_AUTHORIZATION" not in request.META
+        )
+        if not request.path.startswith("/api/") or from_pages:
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 

@@ -6,8 +6,6 @@ write through the lifecycle services, and put the services' field errors on the 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import UNIT_ROLES, Role
+from hue_admin.exports import CSV_CONTENT_TYPE, csv_lines
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date
 from records.exceptions import RecordConflict
@@ -166,16 +165,12 @@ def record_list(request):
     return render(request, "records/record_list.html", context, status=status)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def record_export(request):
-    """The filtered list as CSV (UTF-8 with BOM for spreadsheet programs), ID and phone
-    masked (names too for the city office). The export of applicants' names is logged."""
+    """The filtered list as CSV by the export convention (``hue_admin.exports``), ID and
+    phone masked (names too for the city office). The export of applicants' names is
+    logged."""
     _require_list_reader(request.user)
     filterset = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
@@ -184,7 +179,6 @@ def record_export(request):
     log_personal_data_access(
         user=request.user, records=records, fields=["applicant_name"], via=AccessChannel.EXPORT
     )
-    writer = csv.writer(_Echo())
     header = [
         _("Record code"),
         _("Procedure"),
@@ -203,33 +197,27 @@ def record_export(request):
         _("Return method"),
     ]
 
-    def local(moment):
-        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for r in records:
-            yield writer.writerow(
-                [
-                    r.code,
-                    r.procedure.name,
-                    r.get_channel_display(),
-                    r.get_status_display(),
-                    r.receiving_unit.name,
-                    _applicant_name(request.user, r),
-                    mask_id(r.applicant_id_number),
-                    mask_phone(r.applicant_phone),
-                    local(r.received_at),
-                    r.due_date.strftime("%d/%m/%Y") if r.due_date else "",
-                    r.extended_due_date.strftime("%d/%m/%Y") if r.extended_due_date else "",
-                    local(r.finished_at),
-                    r.get_outcome_display(),
-                    local(r.returned_at),
-                    r.get_return_method_display(),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [
+            r.code,
+            r.procedure.name,
+            r.get_channel_display(),
+            r.get_status_display(),
+            r.receiving_unit.name,
+            _applicant_name(request.user, r),
+            mask_id(r.applicant_id_number),
+            mask_phone(r.applicant_phone),
+            r.received_at,
+            r.due_date,
+            r.extended_due_date,
+            r.finished_at,
+            r.get_outcome_display(),
+            r.returned_at,
+            r.get_return_method_display(),
+        ]
+        for r in records
+    )
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="ho-so-{stamp}.csv"'
     return response

@@ -180,29 +180,45 @@ def test_period_report_three_years_is_the_limit(city_office, reference_data):
 
 @pytest.mark.parametrize("path", ["/api/v1/reports/period.csv?", f"{REPORT}?format=csv&"])
 def test_period_report_csv(figures, city_office, path):
+    """The export convention (``hue_admin.exports``): BOM, labels and decimals in the
+    language asked for (Vietnamese by default), an undefined rate empty, a total row."""
     response = client_for(city_office).get(f"{path}{PERIOD}&commune={UNIT_A}&commune={UNIT_B}")
 
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="bao-cao-2025-07-01-2025-07-03.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    assert [(row["code"], row["received"], row["online_rate"]) for row in rows] == [
-        (UNIT_A, "3", "33.33"),
-        (UNIT_B, "3", "100.00"),
-        ("total", "6", "66.67"),
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [
+        (row["Mã đơn vị"], row["Đơn vị"], row["Tiếp nhận"], row["Tỷ lệ trực tuyến (%)"])
+        for row in rows
+    ] == [
+        (UNIT_A, "Phường Phú Xuân", "3", "33,33"),
+        (UNIT_B, "Xã Phú Vang", "3", "100,00"),
+        ("", "Tổng cộng", "6", "66,67"),
     ]
-    assert rows[0]["on_time_rate"] == "100.00"
-    assert rows[1]["on_time_rate"] == ""  # nothing finished: undefined
+    assert rows[0]["Tỷ lệ đúng hạn (%)"] == "100,00"
+    assert rows[1]["Tỷ lệ đúng hạn (%)"] == ""  # nothing finished: undefined
 
 
 def test_period_report_csv_daily_table(figures, clerk_a):
-    response = client_for(clerk_a).get(f"/api/v1/reports/period.csv?{PERIOD}&table=daily")
+    client = client_for(clerk_a)
+    response = client.get(f"/api/v1/reports/period.csv?{PERIOD}&table=daily")
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    assert [(row["date"], row["received"], row["finished"]) for row in rows] == [
-        ("2025-07-01", "2", "0"),
-        ("2025-07-02", "1", "1"),
-        ("2025-07-03", "0", "0"),
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(row["Ngày"], row["Tiếp nhận"], row["Đã giải quyết"]) for row in rows] == [
+        ("01/07/2025", "2", "0"),
+        ("02/07/2025", "1", "1"),
+        ("03/07/2025", "0", "0"),
+    ]
+    english = client.get(
+        f"/api/v1/reports/period.csv?{PERIOD}&table=daily", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    rows = list(csv.DictReader(io.StringIO(english.content.decode("utf-8-sig"))))
+    assert [(row["Date"], row["Received"], row["Online rate (%)"]) for row in rows] == [
+        ("01/07/2025", "2", "50.00"),
+        ("02/07/2025", "1", "0.00"),
+        ("03/07/2025", "0", ""),
     ]
 
 
@@ -231,7 +247,7 @@ def test_period_report_xlsx(figures, city_office, path):
         (row["Mã đơn vị"], row["Tiếp nhận"], row["Trực tuyến"], row["Tỷ lệ trực tuyến (%)"])
         for row in table
     ] == [(UNIT_A, 3, 1, 33.33), (UNIT_B, 3, 3, 100.0), (None, 6, 4, 66.67)]
-    assert table[1]["Tỷ lệ đúng hạn (%)"] == "—"
+    assert table[1]["Tỷ lệ đúng hạn (%)"] is None  # nothing finished: an empty cell
     assert summary[1][1].startswith("Từ ngày 01/7 đến 03/7/2025, 2 xã, phường tiếp nhận 6 hồ sơ")
     daily = list(workbook["Theo ngày"].iter_rows(values_only=True))
     assert [(row[0].date(), row[1]) for row in daily[1:]] == [

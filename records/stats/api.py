@@ -16,7 +16,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from records.stats.exports import XLSX_MEDIA_TYPE, report_csv, report_xlsx
+from hue_admin.exports import XLSX_MEDIA_TYPE
+from records.stats.exports import report_csv, report_xlsx
 from records.stats.models import COUNT_FIELDS, DailyStat
 from records.stats.reports import (
     DAILY_COUNTS,
@@ -319,7 +320,9 @@ class PeriodReportView(APIView):
                 OpenApiTypes.STR,
                 enum=["json", "csv", "xlsx"],
                 description="Answer as JSON (default), CSV or XLSX; also `period.csv`, "
-                "`period.xlsx`",
+                "`period.xlsx`. CSV and XLSX are for spreadsheets: UTF-8 with BOM, column "
+                "labels and decimal separator in the language of `Accept-Language`; "
+                "programs should read the JSON",
             ),
         ],
         responses={

@@ -1,120 +1,99 @@
 """The period report as CSV (one table: the units and a total row, or the daily series) and as
-XLSX (sheet "Tổng hợp": totals and the units; sheet "Theo ngày": the daily series)."""
+XLSX (a sheet with the totals and the units, a sheet with the daily series), by the portal's
+export convention (``hue_admin.exports``): labels and decimals in the active language."""
 
 from __future__ import annotations
 
-import csv
 import io
-from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hue_admin.exports import csv_text, xlsx_append
 from records.stats.reports import DAILY_COUNTS, RATE_FIELDS, REPORT_COUNTS
 
 UNIT_COLUMNS = ["code", "name", *REPORT_COUNTS, *RATE_FIELDS]
 DAILY_COLUMNS = ["date", *DAILY_COUNTS, "online_rate"]
-SUMMARY_SHEET = "Tổng hợp"
-DAILY_SHEET = "Theo ngày"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-LABELS_VI = {
-    "code": "Mã đơn vị",
-    "name": "Đơn vị",
-    "date": "Ngày",
-    "received": "Tiếp nhận",
-    "received_in_person": "Trực tiếp",
-    "received_online": "Trực tuyến",
-    "received_postal": "Bưu chính công ích",
-    "digitised": "Đã số hóa",
-    "not_accepted": "Chưa tiếp nhận (nộp trực tuyến)",
-    "refused": "Từ chối tiếp nhận",
-    "finished": "Đã giải quyết",
-    "finished_early": "Trước hạn",
-    "finished_on_time": "Đúng hạn",
-    "finished_late": "Quá hạn",
-    "stopped": "Dừng xử lý",
-    "returned": "Đã trả kết quả",
-    "returned_counter": "Trả tại bộ phận một cửa",
-    "returned_post": "Trả qua bưu điện",
-    "returned_online": "Trả trực tuyến",
-    "carried_over": "Kỳ trước chuyển sang",
-    "to_handle": "Phải giải quyết",
-    "open_end": "Đang giải quyết cuối kỳ",
-    "overdue_end": "Quá hạn cuối kỳ",
-    "overdue_original_end": "Quá hạn so với ngày hẹn ban đầu cuối kỳ",
-    "online_rate": "Tỷ lệ trực tuyến (%)",
-    "handling_rate": "Tỷ lệ giải quyết (%)",
-    "on_time_rate": "Tỷ lệ đúng hạn (%)",
-    "on_time_rate_766": "Tỷ lệ đúng hạn theo QĐ 766 (%)",
-    "digitisation_rate": "Tỷ lệ số hóa (%)",
+LABELS = {
+    "code": gettext_lazy("Unit code"),
+    "name": gettext_lazy("Unit"),
+    "date": gettext_lazy("Date"),
+    "received": gettext_lazy("Received"),
+    "received_in_person": gettext_lazy("In person"),
+    "received_online": gettext_lazy("Online"),
+    "received_postal": gettext_lazy("Public postal service"),
+    "digitised": gettext_lazy("Digitised"),
+    "not_accepted": gettext_lazy("Not accepted (online submissions)"),
+    "refused": gettext_lazy("Refused at intake"),
+    "finished": gettext_lazy("Finished"),
+    "finished_early": gettext_lazy("Finished early"),
+    "finished_on_time": gettext_lazy("Finished on time"),
+    "finished_late": gettext_lazy("Finished late"),
+    "stopped": gettext_lazy("Stopped"),
+    "returned": gettext_lazy("Returned"),
+    "returned_counter": gettext_lazy("Returned at the counter"),
+    "returned_post": gettext_lazy("Returned by post"),
+    "returned_online": gettext_lazy("Returned online"),
+    "carried_over": gettext_lazy("Carried over"),
+    "to_handle": gettext_lazy("To handle"),
+    "open_end": gettext_lazy("Open at the end"),
+    "overdue_end": gettext_lazy("Overdue at the end"),
+    "overdue_original_end": gettext_lazy("Past the original date at the end"),
+    "online_rate": gettext_lazy("Online rate (%)"),
+    "handling_rate": gettext_lazy("Handling rate (%)"),
+    "on_time_rate": gettext_lazy("On-time rate (%)"),
+    "on_time_rate_766": gettext_lazy("On-time rate per Decision 766 (%)"),
+    "digitisation_rate": gettext_lazy("Digitisation rate (%)"),
 }
-TOTAL_VI = "Tổng cộng"
+
+
+def _unit_rows(data: dict) -> list[list]:
+    """The units, then the total row (no code, name "Total")."""
+    rows = [[row.get(name) for name in UNIT_COLUMNS] for row in data["communes"]]
+    total = {"code": None, "name": _("Total"), **data["totals"]}
+    return [*rows, [total.get(name) for name in UNIT_COLUMNS]]
+
+
+def _daily_rows(data: dict) -> list[list]:
+    return [[row.get(name) for name in DAILY_COLUMNS] for row in data["daily"]]
 
 
 def report_csv(data: dict, *, table: str = "units") -> str:
-    """CSV of ``report_as_dict`` data: ``table="units"`` the units then a total row (code
-    ``total``), ``table="daily"`` the daily series. Header: the JSON field names; rates with a
-    dot and two decimals, empty when undefined."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    """CSV of ``report_as_dict`` data: ``table="units"`` the units then a total row,
+    ``table="daily"`` the daily series."""
     if table == "daily":
-        writer.writerow(DAILY_COLUMNS)
-        for row in data["daily"]:
-            writer.writerow([_text(row.get(name)) for name in DAILY_COLUMNS])
-        return out.getvalue()
-    writer.writerow(UNIT_COLUMNS)
-    for row in data["communes"]:
-        writer.writerow([_text(row.get(name)) for name in UNIT_COLUMNS])
-    total = {"code": "total", "name": TOTAL_VI, **data["totals"]}
-    writer.writerow([_text(total.get(name)) for name in UNIT_COLUMNS])
-    return out.getvalue()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+        return csv_text([LABELS[name] for name in DAILY_COLUMNS], _daily_rows(data))
+    return csv_text([LABELS[name] for name in UNIT_COLUMNS], _unit_rows(data))
 
 
 def report_xlsx(data: dict) -> bytes:
-    """XLSX workbook of ``report_as_dict`` data. Numbers are numbers; an undefined rate is
-    "—"."""
+    """XLSX workbook of ``report_as_dict`` data: the period and both summary sentences, then
+    the units with a total row; a second sheet with the daily series."""
     workbook = Workbook()
     summary = workbook.active
-    summary.title = SUMMARY_SHEET
+    summary.title = _("Units and totals")
     bold = Font(bold=True)
-    summary.append(["Báo cáo", f"{data['date_from']:%d/%m/%Y} – {data['date_to']:%d/%m/%Y}"])
-    summary.append(["Tóm tắt", data["summary_vi"]])
-    summary.append(["Summary", data["summary_en"]])
-    summary.append([])
-    summary.append([LABELS_VI[name] for name in UNIT_COLUMNS])
-    for cell in summary[summary.max_row]:
-        cell.font = bold
-    for row in data["communes"]:
-        summary.append([_xlsx(row.get(name)) for name in UNIT_COLUMNS])
-    total = {"code": "", "name": TOTAL_VI, **data["totals"]}
-    summary.append([_xlsx(total.get(name)) for name in UNIT_COLUMNS])
-    for cell in summary[summary.max_row]:
-        cell.font = bold
+    period = f"{data['date_from']:%d/%m/%Y} – {data['date_to']:%d/%m/%Y}"
+    xlsx_append(summary, [_("Period"), period])
+    xlsx_append(summary, [_("Summary (Vietnamese)"), data["summary_vi"]])
+    xlsx_append(summary, [_("Summary (English)"), data["summary_en"]])
+    xlsx_append(summary, [])
+    rows = _unit_rows(data)
+    for index, values in enumerate([[LABELS[name] for name in UNIT_COLUMNS], *rows]):
+        cells = xlsx_append(summary, values)
+        if index in (0, len(rows)):  # the header and the total row
+            for cell in cells:
+                cell.font = bold
     summary.column_dimensions["B"].width = 28
 
-    daily = workbook.create_sheet(DAILY_SHEET)
-    daily.append([LABELS_VI.get(name, name) for name in DAILY_COLUMNS])
-    for cell in daily[1]:
+    daily = workbook.create_sheet(_("By day"))
+    for cell in xlsx_append(daily, [LABELS[name] for name in DAILY_COLUMNS]):
         cell.font = bold
-    for row in data["daily"]:
-        daily.append([_xlsx(row.get(name)) for name in DAILY_COLUMNS])
-    for cell in daily["A"][1:]:
-        cell.number_format = "DD/MM/YYYY"
+    for values in _daily_rows(data):
+        xlsx_append(daily, values)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _xlsx(value):
-    return "—" if value is None else value
