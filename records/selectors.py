@@ -35,6 +35,13 @@ def record_history(record: Record) -> QuerySet[RecordEvent]:
     return record.events.select_related("actor").order_by("at", "id")
 
 
+def receiving_officer(record: Record):
+    """The officer who received the dossier (the actor of its "receive" event: for an online
+    submission, the clerk who accepted it), or None when the system did."""
+    event = record.events.filter(action="receive").select_related("actor").first()
+    return event.actor if event else None
+
+
 def overdue_q(as_of: date) -> Q:
     """Open records whose original appointment date is before ``as_of``."""
     return Q(status__in=OPEN_STATUSES, due_date__lt=as_of)
