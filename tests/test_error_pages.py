@@ -58,6 +58,18 @@ def test_403_page_is_in_the_layout_in_vietnamese_then_english(client, leader_a):
 
 
 @pytest.mark.django_db
+def test_403_for_an_expired_form_is_in_the_layout_with_what_to_do(clerk_a):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert_layout(html, "vi")
+    assert "<h1>Không có quyền truy cập</h1>" in html
+    assert "Biểu mẫu đã hết hạn hoặc trình duyệt đã chặn cookie bảo mật của cổng." in html
+    assert "CSRF" not in html
+
+
+@pytest.mark.django_db
 def test_404_page_is_in_the_layout_with_a_login_link_when_anonymous(client, clerk_a):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
@@ -114,6 +126,24 @@ def test_500_page_is_in_the_layout_when_rendering_fails_midway(clerk_a):
     assert "<h1>A server error occurred</h1>" in html
     assert "Nothing was changed. Please try again in a few minutes." in html
     assert '<a class="btn" href="/">Back to the home page</a>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.error_urls")
+def test_500_page_falls_back_to_plain_text_when_the_layout_itself_fails(
+    clerk_a, settings, tmp_path
+):
+    (tmp_path / "500.html").write_text("{% url 'no-such-page' %}", encoding="utf-8")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    client = Client(raise_request_exception=False)
+    client.force_login(clerk_a)
+    response = client.get(FAILS)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>Đã xảy ra lỗi hệ thống</h1>" in html
+    assert "A server error occurred. Nothing was changed." in html
 
 
 @pytest.mark.django_db
