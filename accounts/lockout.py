@@ -68,15 +68,16 @@ class LockedOut(APIException):
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: 429 with the lockout page, or ``{"detail": ...}`` for the API."""
+    """AXES_LOCKOUT_CALLABLE: 429 with the lockout page (the portal's 429 page), or
+    ``{"detail": ...}`` for the API."""
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=LOCKOUT_STATUS)
     else:
         response = render(
             request,
-            "registration/locked_out.html",
-            {"message": lockout_message()},
+            "429.html",
+            {"login_locked": True, "message": lockout_message()},
             status=LOCKOUT_STATUS,
         )
     response["Retry-After"] = retry_after

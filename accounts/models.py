@@ -100,6 +100,16 @@ class User(AbstractUser):
         self.is_staff = self.role in STAFF_ROLES or self.is_superuser
         super().save(*args, **kwargs)
 
+    def get_full_name(self) -> str:
+        """The full name in Vietnamese order: family and middle names (``last_name``, "Họ"),
+        then the given name (``first_name``, "Tên"): "Nguyễn Thị" + "Lan" → "Nguyễn Thị Lan"."""
+        return f"{self.last_name} {self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """The name printed and shown for the user: the full name, the username if none is set."""
+        return self.get_full_name() or self.username
+
     @property
     def is_admin(self) -> bool:
         """An administrator: may do what every role does."""

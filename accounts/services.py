@@ -16,19 +16,20 @@ DEMO_PASSWORD = "hue-demo-2025"
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
+    full_name: str
     role: str
     workplace: str
 
 
-# (username, role, commune code, agent point code)
+# (username, role, commune code, agent point code, (family and middle names, given name))
 DEMO_USERS = [
-    ("admin", Role.ADMIN, None, None),
-    ("thanhpho", Role.CITY_OFFICE, None, None),
-    ("canbo.phuxuan", Role.CLERK, "19753", None),
-    ("lanhdao.phuxuan", Role.COMMUNE_LEADER, "19753", None),
-    ("canbo.phuvang", Role.CLERK, "19942", None),
-    ("canbo.aluoi5", Role.CLERK, "20050", None),
-    ("buudien.phuxuan", Role.POST_STAFF, None, "first-of:19753"),
+    ("admin", Role.ADMIN, None, None, ("Lê Minh", "Tuấn")),
+    ("thanhpho", Role.CITY_OFFICE, None, None, ("Trần Thị Thu", "Hà")),
+    ("canbo.phuxuan", Role.CLERK, "19753", None, ("Nguyễn Thị", "Lan")),
+    ("lanhdao.phuxuan", Role.COMMUNE_LEADER, "19753", None, ("Hoàng Văn", "Dũng")),
+    ("canbo.phuvang", Role.CLERK, "19942", None, ("Phan Thị", "Mai")),
+    ("canbo.aluoi5", Role.CLERK, "20050", None, ("Hồ Văn", "Thái")),
+    ("buudien.phuxuan", Role.POST_STAFF, None, "first-of:19753", ("Võ Thị Thanh", "Hương")),
 ]
 
 
@@ -40,7 +41,7 @@ def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
     """
     logins = []
     with transaction.atomic():
-        for username, role, commune_code, point_code in DEMO_USERS:
+        for username, role, commune_code, point_code, (family, given) in DEMO_USERS:
             commune = Commune.objects.get(code=commune_code) if commune_code else None
             point = None
             if point_code and point_code.startswith("first-of:"):
@@ -49,6 +50,7 @@ def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                 ).earliest("code")
             user = User.objects.filter(username=username).first() or User(username=username)
             user.role = role
+            user.last_name, user.first_name = family, given
             user.commune = commune
             user.agent_point = point
             user.is_superuser = role == Role.ADMIN
@@ -58,5 +60,5 @@ def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
             user.full_clean(exclude=["password"])
             user.save()
             workplace = str(point or commune or "")
-            logins.append(DemoLogin(username, Role(role).label, workplace))
+            logins.append(DemoLogin(username, user.display_name, Role(role).label, workplace))
     return logins

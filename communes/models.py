@@ -63,6 +63,15 @@ class Commune(TimeStampedModel):
         return self.name
 
     @property
+    def place_name(self) -> str:
+        """The place as forms write it before the date: the name without "Phường"/"Xã"
+        ("Phú Xuân, ngày 02 tháng 12 năm 2026")."""
+        for kind in ("Phường ", "Xã "):
+            if self.name.startswith(kind):
+                return self.name[len(kind) :]
+        return self.name
+
+    @property
     def centre_name(self) -> str:
         """Name of the unit's Public Administration Service Centre."""
         return _("Public Administration Service Centre of %(unit)s") % {"unit": self.display_name}

@@ -327,11 +327,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "refusal_without_traceback": {"()": "hue_admin.log_filters.RefusalWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # A 403/404 is one warning line; a 500 keeps its traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "axes": {"level": "WARNING"},  # one line per login otherwise
     },
 }

@@ -22,5 +22,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "hue_admin.views.permission_denied"
 handler404 = "hue_admin.views.page_not_found"
 handler500 = "hue_admin.views.server_error"

@@ -43,6 +43,13 @@ def record_history(record: Record) -> QuerySet[RecordEvent]:
     return record.events.select_related("actor").order_by("at", "id")
 
 
+def receiving_officer(record: Record):
+    """The officer who received the dossier (the actor of its "receive" event: for an online
+    submission, the clerk who accepted it), or None when the system did."""
+    event = record.events.filter(action="receive").select_related("actor").first()
+    return event.actor if event else None
+
+
 RUNNING_STATUSES = OPEN_STATUSES - PAUSED_STATUSES
 
 

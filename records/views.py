@@ -26,16 +26,18 @@ from records.exceptions import RecordConflict
 from records.filters import ProcedureFilter, RecordFilter
 from records.forms import ACTION_FORMS, RecordReceiveForm, service_arguments
 from records.lifecycle import ACTION_LABELS, allowed_actions
-from records.models import AccessChannel, Channel, Procedure, Status
+from records.models import AccessChannel, Procedure, Status
 from records.permissions import can_see_identifiers
 from records.selectors import (
     active_procedures,
+    receiving_officer,
     record_for_user,
     record_history,
     records_for_user,
     workspace_summary,
 )
 from records.services import ACTION_SERVICES, log_personal_data_access, record_receive_new
+from records.slips import control_slip_rows
 from records.validation import mask_id, mask_name, mask_phone
 
 PAGE_SIZE = 50
@@ -391,17 +393,16 @@ def receipt_slip(request, code: str):
     log_personal_data_access(
         user=request.user, records=[record], fields=["applicant_phone"], via=AccessChannel.WEB
     )
-    return render(request, "records/slip_receipt.html", {"record": record})
+    context = {"record": record, "officer": receiving_officer(record)}
+    return render(request, "records/slip_receipt.html", context)
 
 
 @login_required
 @require_GET
 def control_slip(request, code: str):
-    """Phiếu kiểm soát quá trình giải quyết hồ sơ: every step with its time and officer."""
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ: every step, who gave and who received the
+    dossier, when, its result, and room for both signatures."""
     _require_unit_user(request.user)
     record = _record_or_404(request.user, code)
-    return render(
-        request,
-        "records/slip_control.html",
-        {"record": record, "events": record_history(record), "channels": Channel},
-    )
+    rows = control_slip_rows(record, record_history(record))
+    return render(request, "records/slip_control.html", {"record": record, "rows": rows})

@@ -23,7 +23,7 @@ def test_clerk_logs_in_in_vietnamese_and_sees_their_unit(page, live_server, cler
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
     assert page.get_by_role("heading", level=1).inner_text() == "Phường Phú Xuân"
-    assert "An Nguyễn" in page.locator("header").inner_text()
+    assert "Nguyễn An" in page.locator("header").inner_text()  # family name first
     assert "Cán bộ một cửa" in page.locator("header").inner_text()
     shot(page, "home-clerk")
 

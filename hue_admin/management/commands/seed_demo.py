@@ -46,4 +46,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
-            self.stdout.write(f"  {login.username:<18} {login.role:<20} {login.workplace}")
+            self.stdout.write(
+                f"  {login.username:<18} {login.full_name:<22} {login.role:<20} {login.workplace}"
+            )
