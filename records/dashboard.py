@@ -60,6 +60,13 @@ class DashboardForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("period") in SHORTCUTS:
+            # The page pre-fills the dates it shows; with a shortcut chosen they are not used,
+            # so whatever they hold is no error.
+            for name in ("date_from", "date_to"):
+                self.errors.pop(name, None)
+                data.pop(name, None)
+            return data
         if data.get("period") == "custom" or (data.get("date_from") and data.get("date_to")):
             start, end = data.get("date_from"), data.get("date_to")
             if not start or not end:
@@ -79,26 +86,36 @@ def _query_with(request, **values) -> str:
     return query.urlencode()
 
 
+SHORTCUTS = {
+    "today": lambda today: (today, today),
+    "last7": lambda today: (today - timedelta(days=6), today),
+    "month": lambda today: (today.replace(day=1), today),
+}
+
+
 def default_period(today: date) -> tuple[date, date]:
     """``DASHBOARD_DEFAULT_PERIOD`` (the demo opens on 1–11 July 2025), else the last 7 days."""
     configured = settings.DASHBOARD_DEFAULT_PERIOD
     if configured:
         return configured
-    return today - timedelta(days=6), today
+    return SHORTCUTS["last7"](today)
 
 
 def resolve_period(data: dict, today: date) -> tuple[date, date, str]:
+    """The dates the page shows and the picker's value for the cleaned form ``data``.
+
+    A chosen shortcut (today, last 7 days, this month) wins over the date fields, which the
+    page pre-fills with the dates it shows; the dates count when the period is "custom", or
+    when they come alone (links). With nothing chosen: ``default_period``, the picker showing
+    the shortcut it equals, else "custom"."""
     period = data.get("period") or ""
+    if period in SHORTCUTS:
+        return *SHORTCUTS[period](today), period
     if data.get("date_from") and data.get("date_to"):
         return data["date_from"], data["date_to"], "custom"
-    if period == "today":
-        return today, today, period
-    if period == "last7":
-        return today - timedelta(days=6), today, period
-    if period == "month":
-        return today.replace(day=1), today, period
     start, end = default_period(today)
-    return start, end, "custom"
+    shown = next((key for key, dates in SHORTCUTS.items() if dates(today) == (start, end)), None)
+    return start, end, shown or "custom"
 
 
 def records_link(**filters) -> str:
@@ -244,6 +261,7 @@ def dashboard(request):
     context = {
         "form": form,
         "period": period,
+        "period_label": dict(PERIODS)[period] if period in SHORTCUTS else "",
         "periods": PERIODS,
         "date_from": date_from,
         "date_to": date_to,

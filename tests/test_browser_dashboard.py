@@ -1,11 +1,13 @@
 """The city dashboard in Chromium on the demo data: the 1–11 July 2025 report at a glance."""
 
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.conftest import browser_log_in, shot
 
@@ -49,3 +51,46 @@ def test_dashboard_shows_the_reference_report(page, live_server, city_office, de
     page.get_by_test_id("top-received").get_by_role("link", name="1.522").click()
     assert page.get_by_test_id("result-count").inner_text() == "1.522 hồ sơ"
     shot(page, "dashboard-drill-down")
+
+
+def assert_shown(page, start: date, end: date, period: str):
+    header = page.get_by_test_id("period").inner_text()
+    assert header.startswith(f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"), header
+    assert page.locator("#id_date_from").input_value() == f"{start:%Y-%m-%d}"
+    assert page.locator("#id_date_to").input_value() == f"{end:%Y-%m-%d}"
+    assert page.locator("#id_period").input_value() == period
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "days_back"),
+    [("Tháng này", "month", None), ("7 ngày qua", "last7", 6), ("Hôm nay", "today", 0)],
+)
+def test_period_picker_shows_the_chosen_period(
+    page, live_server, city_office, label, value, days_back
+):
+    browser_log_in(page, live_server, city_office.username)
+    page.goto(live_server.url + "/dashboard/")
+    assert_shown(page, date(2025, 7, 1), date(2025, 7, 11), "custom")  # the demo's default
+    today = timezone.localdate()
+    start = today.replace(day=1) if days_back is None else today - timedelta(days=days_back)
+
+    page.locator("#id_period").select_option(label=label)
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_url(f"**period={value}**")
+
+    assert_shown(page, start, today, value)
+    assert f"({label})" in page.get_by_test_id("period").inner_text()
+
+
+def test_period_picker_custom_dates(page, live_server, city_office):
+    browser_log_in(page, live_server, city_office.username)
+    page.goto(live_server.url + "/dashboard/?period=month")
+
+    page.locator("#id_date_from").fill("2025-07-03")
+    page.locator("#id_date_to").fill("2025-07-05")
+    assert page.locator("#id_period").input_value() == "custom"  # a date chosen: custom
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_url("**period=custom**")
+
+    assert_shown(page, date(2025, 7, 3), date(2025, 7, 5), "custom")
+    shot(page, "dashboard-custom-period")
