@@ -25,7 +25,7 @@ from accounts.models import Role
 from records.charts import rate_line, stacked_bars
 from records.models import Channel
 from records.stats.models import DailyStat
-from records.stats.reports import period_report, period_too_long
+from records.stats.reports import HIGHLIGHT_MIN_RECORDS, period_report, period_too_long
 from records.stats.selectors import stats_units_for_user
 
 PERIODS = [
@@ -276,6 +276,7 @@ def dashboard(request):
             (key, label, _query_with(request, sort=key)) for key, (_, label) in SORTS.items()
         ],
         "highlights": highlights,
+        "highlight_min_records": HIGHLIGHT_MIN_RECORDS,
         "summary": report.summary_en if get_language() == "en" else report.summary_vi,
         "as_of": as_of,
         "intake_chart": stacked_bars(
