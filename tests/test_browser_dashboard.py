@@ -1,6 +1,7 @@
 """The city dashboard in Chromium on the demo data: the 1–11 July 2025 report at a glance."""
 
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.conftest import browser_log_in, shot
+from tests.conftest import ARTIFACTS, browser_log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +95,69 @@ def test_period_picker_custom_dates(page, live_server, city_office):
 
     assert_shown(page, date(2025, 7, 3), date(2025, 7, 5), "custom")
     shot(page, "dashboard-custom-period")
+
+
+# --- Print (issue 14, item 6) ------------------------------------------------------------------
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+A4_WIDTH = round(210 * MM)  # 794
+PRINTABLE_WIDTH = round((210 - 2 * 10) * MM)  # 718: A4 less the 10 mm margins of @page
+RANKING_HEADERS = [
+    "STT",
+    "Đơn vị",
+    "Tiếp nhận",
+    "Trực tuyến",
+    "Tỷ lệ trực tuyến",
+    "Đã giải quyết",
+    "Tỷ lệ giải quyết",
+    "Tỷ lệ đúng hạn",
+    "Quá hạn cuối kỳ",
+]
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def test_dashboard_print_fits_every_column_on_a4(page, live_server, city_office, demo):
+    browser_log_in(page, live_server, city_office.username)
+    page.set_viewport_size({"width": A4_WIDTH, "height": 1123})
+    page.goto(live_server.url + "/dashboard/")
+    page.emulate_media(media="print")
+
+    header = page.get_by_test_id("print-header")
+    assert header.is_visible()
+    text = header.inner_text()
+    assert "01/07/2025 – 11/07/2025" in text and "40 đơn vị" in text
+    assert "số liệu tính đến" in text
+    for hidden in [
+        ".topbar",
+        "form.filters",
+        "[data-print]",
+        "[data-testid=export-xlsx]",
+        ".sorts",
+    ]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+
+    ranking = page.get_by_test_id("ranking")
+    cells = ranking.locator("thead th")
+    assert [cells.nth(i).inner_text().replace("\n", " ") for i in range(cells.count())] == (
+        RANKING_HEADERS
+    )
+    for i in range(cells.count()):
+        box = cells.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PRINTABLE_WIDTH, (i, box)
+    table = ranking.evaluate("t => [t.scrollWidth, t.getBoundingClientRect().right]")
+    assert table[0] <= PRINTABLE_WIDTH and table[1] <= PRINTABLE_WIDTH, table
+    assert page.evaluate("document.documentElement.scrollWidth") <= A4_WIDTH
+
+    # the charts are wide enough to read: axis labels at least 9 px high on paper
+    for chart in page.locator("svg.chart").all():
+        assert chart.bounding_box()["width"] >= 0.9 * PRINTABLE_WIDTH
+        assert chart.locator("text.tick").first.bounding_box()["height"] >= 9
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-print.png"), full_page=True)
+
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "dashboard-print.pdf").write_bytes(pdf)
+    assert pdf_pages(pdf) == 2  # the key figures and charts, then the ranking of 40 units

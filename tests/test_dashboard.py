@@ -225,3 +225,10 @@ def test_default_period_applies_only_when_nothing_is_chosen(client, city_office,
         today,
         "last7",
     )
+
+
+def test_header_names_the_chosen_units(client, city_office, july):
+    """The header (also the print header) says which units the figures cover."""
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), {**PERIOD, "commune": ["19942", "19753"]})
+    assert "2 đơn vị: Phường Phú Xuân, Xã Phú Vang" in response.content.decode()
