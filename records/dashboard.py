@@ -7,7 +7,7 @@ record list filtered to exactly the records behind it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -118,6 +118,10 @@ def resolve_period(data: dict, today: date) -> tuple[date, date, str]:
     return start, end, shown or "custom"
 
 
+def _summary(report) -> str:
+    return report.summary_en if get_language() == "en" else report.summary_vi
+
+
 def records_link(**filters) -> str:
     return f"{reverse('records:list')}?{urlencode(filters, doseq=True)}"
 
@@ -198,6 +202,12 @@ def _cards(report, date_from: date, date_to: date, unit_filter: dict) -> list[di
     ]
 
 
+def figures_as_of(units) -> datetime | None:
+    """When the figures of ``units`` were last recomputed ("figures as of")."""
+    rows = DailyStat.objects.filter(unit__in=[unit.pk for unit in units])
+    return rows.aggregate(at=Max("computed_at"))["at"]
+
+
 @login_required
 def dashboard(request):
     user = request.user
@@ -251,9 +261,7 @@ def dashboard(request):
         }
         for key, row in report.highlights.items()
     }
-    as_of = DailyStat.objects.filter(unit__in=[u.pk for u in units]).aggregate(
-        at=Max("computed_at")
-    )["at"]
+    as_of = figures_as_of(units)
     export_query = urlencode(
         [("date_from", date_from), ("date_to", date_to)]
         + [("commune", unit.code) for unit in units if len(units) < len(visible)]
@@ -277,7 +285,7 @@ def dashboard(request):
         ],
         "highlights": highlights,
         "highlight_min_records": HIGHLIGHT_MIN_RECORDS,
-        "summary": report.summary_en if get_language() == "en" else report.summary_vi,
+        "summary": _summary(report),
         "as_of": as_of,
         "intake_chart": stacked_bars(
             report.daily,
@@ -292,3 +300,32 @@ def dashboard(request):
         "single": single,
     }
     return render(request, "records/dashboard.html", context)
+
+
+HOME_CARDS = ["card-received", "card-online", "card-handling", "card-on-time", "card-overdue"]
+
+
+def city_home(request):
+    """The city office's home (``/`` for city-wide users): today's and this month's key
+    figures for the whole city, from the daily statistics like the dashboard, each linking to
+    its records, and the way to the dashboard and the record list."""
+    units = list(stats_units_for_user(request.user))
+    today = timezone.localdate()
+    periods = []
+    for key in ("today", "month"):
+        date_from, date_to = SHORTCUTS[key](today)
+        report = period_report(date_from=date_from, date_to=date_to, units=units)
+        cards = {card["testid"]: card for card in _cards(report, date_from, date_to, {})}
+        periods.append(
+            {
+                "key": key,
+                "label": dict(PERIODS)[key],
+                "date_from": date_from,
+                "date_to": date_to,
+                "cards": [cards[testid] for testid in HOME_CARDS],
+                "summary": _summary(report),
+                "dashboard_link": f"{reverse('dashboard')}?{urlencode({'period': key})}",
+            }
+        )
+    context = {"periods": periods, "units": units, "as_of": figures_as_of(units)}
+    return render(request, "records/city_home.html", context)

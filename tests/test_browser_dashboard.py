@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.conftest import ARTIFACTS, browser_log_in, shot
+from tests.conftest import ARTIFACTS, browser_log_in, receive, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -161,3 +161,26 @@ def test_dashboard_print_fits_every_column_on_a4(page, live_server, city_office,
     pdf = page.pdf(format="A4", print_background=True)
     (ARTIFACTS / "dashboard-print.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 2  # the key figures and charts, then the ranking of 40 units
+
+
+def test_city_home_leads_to_the_dashboard(page, live_server, city_office, clerk_a, unit_a):
+    receive(clerk_a, unit_a, channel=2)
+    today = timezone.localdate()
+    call_command("compute_stats", "--from", f"{today}", "--to", f"{today}", verbosity=0)
+
+    browser_log_in(page, live_server, city_office.username)  # lands on /
+    assert page.get_by_test_id("today-card-received").inner_text().startswith("1")
+    assert page.get_by_test_id("today-card-online").inner_text().startswith("100,00%")
+    assert page.get_by_test_id("month-card-received").inner_text().startswith("1")
+    shot(page, "city-home")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "city-home-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    page.get_by_test_id("home-month").get_by_role(
+        "link", name="Chi tiết trên bảng điều hành"
+    ).click()
+    page.wait_for_url("**/dashboard/?period=month")
+    assert_shown(page, today.replace(day=1), today, "month")
+    assert page.get_by_test_id("card-received").inner_text().startswith("1")
