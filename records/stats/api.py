@@ -205,7 +205,7 @@ ReportHighlightsSerializer = _serializer(
     {
         "min_records": serializers.IntegerField(
             help_text="the rate highlights consider only units with at least this many records "
-            "in the rate's denominator (to handle, received); null when no unit qualifies"
+            "in the rate's denominator (to handle, received); a highlight is null when none does"
         ),
         "most_received": _serializer(
             "HighlightMostReceived", {**UNIT_FIELDS, **_counts(["received"])}
