@@ -16,7 +16,8 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """A unit's staff land on their workspace; others on their role's home."""
+    """A unit's staff land on their workspace, post office staff on their agent point's, the
+    city office (and administrators) on the city's figures of today and this month."""
     if request.user.role in UNIT_ROLES:
         from records.views import workspace
 
@@ -25,6 +26,10 @@ def home(request):
         from agent_points.views import workspace
 
         return workspace(request)
+    if request.user.is_city_wide:
+        from records.dashboard import city_home
+
+        return city_home(request)
     return render(request, "home.html", {"workplace": request.user.workplace})
 
 

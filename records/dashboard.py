@@ -7,7 +7,7 @@ record list filtered to exactly the records behind it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -25,7 +25,7 @@ from accounts.models import Role
 from records.charts import rate_line, stacked_bars
 from records.models import Channel, Outcome
 from records.stats.models import DailyStat
-from records.stats.reports import period_report, period_too_long
+from records.stats.reports import HIGHLIGHT_MIN_RECORDS, period_report, period_too_long
 from records.stats.selectors import stats_units_for_user
 
 PERIODS = [
@@ -60,6 +60,13 @@ class DashboardForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("period") in SHORTCUTS:
+            # The page pre-fills the dates it shows; with a shortcut chosen they are not used,
+            # so whatever they hold is no error.
+            for name in ("date_from", "date_to"):
+                self.errors.pop(name, None)
+                data.pop(name, None)
+            return data
         if data.get("period") == "custom" or (data.get("date_from") and data.get("date_to")):
             start, end = data.get("date_from"), data.get("date_to")
             if not start or not end:
@@ -81,26 +88,40 @@ def _query_with(request, **values) -> str:
     return query.urlencode()
 
 
+SHORTCUTS = {
+    "today": lambda today: (today, today),
+    "last7": lambda today: (today - timedelta(days=6), today),
+    "month": lambda today: (today.replace(day=1), today),
+}
+
+
 def default_period(today: date) -> tuple[date, date]:
     """``DASHBOARD_DEFAULT_PERIOD`` (the demo opens on 1–11 July 2025), else the last 7 days."""
     configured = settings.DASHBOARD_DEFAULT_PERIOD
     if configured:
         return configured
-    return today - timedelta(days=6), today
+    return SHORTCUTS["last7"](today)
 
 
 def resolve_period(data: dict, today: date) -> tuple[date, date, str]:
+    """The dates the page shows and the picker's value for the cleaned form ``data``.
+
+    A chosen shortcut (today, last 7 days, this month) wins over the date fields, which the
+    page pre-fills with the dates it shows; the dates count when the period is "custom", or
+    when they come alone (links). With nothing chosen: ``default_period``, the picker showing
+    the shortcut it equals, else "custom"."""
     period = data.get("period") or ""
+    if period in SHORTCUTS:
+        return *SHORTCUTS[period](today), period
     if data.get("date_from") and data.get("date_to"):
         return data["date_from"], data["date_to"], "custom"
-    if period == "today":
-        return today, today, period
-    if period == "last7":
-        return today - timedelta(days=6), today, period
-    if period == "month":
-        return today.replace(day=1), today, period
     start, end = default_period(today)
-    return start, end, "custom"
+    shown = next((key for key, dates in SHORTCUTS.items() if dates(today) == (start, end)), None)
+    return start, end, shown or "custom"
+
+
+def _summary(report) -> str:
+    return report.summary_en if get_language() == "en" else report.summary_vi
 
 
 def records_link(**filters) -> str:
@@ -200,6 +221,12 @@ def _cards(report, date_from: date, date_to: date, unit_filter: dict) -> list[di
     ]
 
 
+def figures_as_of(units) -> datetime | None:
+    """When the figures of ``units`` were last recomputed ("figures as of")."""
+    rows = DailyStat.objects.filter(unit__in=[unit.pk for unit in units])
+    return rows.aggregate(at=Max("computed_at"))["at"]
+
+
 @login_required
 def dashboard(request):
     user = request.user
@@ -253,9 +280,7 @@ def dashboard(request):
         }
         for key, row in report.highlights.items()
     }
-    as_of = DailyStat.objects.filter(unit__in=[u.pk for u in units]).aggregate(
-        at=Max("computed_at")
-    )["at"]
+    as_of = figures_as_of(units)
     export_query = urlencode(
         [("date_from", date_from), ("date_to", date_to)]
         + [("commune", unit.code) for unit in units if len(units) < len(visible)]
@@ -263,6 +288,7 @@ def dashboard(request):
     context = {
         "form": form,
         "period": period,
+        "period_label": dict(PERIODS)[period] if period in SHORTCUTS else "",
         "periods": PERIODS,
         "date_from": date_from,
         "date_to": date_to,
@@ -277,7 +303,8 @@ def dashboard(request):
             (key, label, _query_with(request, sort=key)) for key, (_, label) in SORTS.items()
         ],
         "highlights": highlights,
-        "summary": report.summary_en if get_language() == "en" else report.summary_vi,
+        "highlight_min_records": HIGHLIGHT_MIN_RECORDS,
+        "summary": _summary(report),
         "as_of": as_of,
         "intake_chart": stacked_bars(
             report.daily,
@@ -292,3 +319,32 @@ def dashboard(request):
         "single": single,
     }
     return render(request, "records/dashboard.html", context)
+
+
+HOME_CARDS = ["card-received", "card-online", "card-handling", "card-on-time", "card-overdue"]
+
+
+def city_home(request):
+    """The city office's home (``/`` for city-wide users): today's and this month's key
+    figures for the whole city, from the daily statistics like the dashboard, each linking to
+    its records, and the way to the dashboard and the record list."""
+    units = list(stats_units_for_user(request.user))
+    today = timezone.localdate()
+    periods = []
+    for key in ("today", "month"):
+        date_from, date_to = SHORTCUTS[key](today)
+        report = period_report(date_from=date_from, date_to=date_to, units=units)
+        cards = {card["testid"]: card for card in _cards(report, date_from, date_to, {})}
+        periods.append(
+            {
+                "key": key,
+                "label": dict(PERIODS)[key],
+                "date_from": date_from,
+                "date_to": date_to,
+                "cards": [cards[testid] for testid in HOME_CARDS],
+                "summary": _summary(report),
+                "dashboard_link": f"{reverse('dashboard')}?{urlencode({'period': key})}",
+            }
+        )
+    context = {"periods": periods, "units": units, "as_of": figures_as_of(units)}
+    return render(request, "records/city_home.html", context)

@@ -1,12 +1,13 @@
 """The city dashboard: figures from the statistics only, drill-down links, scope."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from records import services
 from records.dashboard import SORTS
@@ -145,3 +146,93 @@ def test_sort_links_replace_the_sort_and_exports_use_the_api_routes(client, city
         assert link in page, key
     assert "sort=online&amp;sort=" not in page
     assert 'href="/api/v1/reports/period.xlsx?date_from=2025-07-01&amp;date_to=2025-07-11"' in page
+
+
+# --- The period picker (issue 14, item 5) ------------------------------------------------------
+
+PREFILLED = {"date_from": "2025-07-01", "date_to": "2025-07-11"}  # the dates the page showed
+
+
+def shown_period(response):
+    return (response.context["date_from"], response.context["date_to"], response.context["period"])
+
+
+@pytest.mark.parametrize(
+    ("period", "days_back"), [("today", None), ("last7", 6), ("month", "month")]
+)
+def test_period_choice_wins_over_the_prefilled_dates(client, city_office, period, days_back):
+    """The form as the browser submits it: the chosen period and the dates the page had
+    pre-filled; the choice wins, the picker and the date inputs show what is shown."""
+    client.force_login(city_office)
+    today = timezone.localdate()
+    start = {None: today, 6: today - timedelta(days=6), "month": today.replace(day=1)}[days_back]
+
+    response = client.get(reverse("dashboard"), {"period": period, **PREFILLED, "commune": []})
+
+    assert response.status_code == 200
+    assert shown_period(response) == (start, today, period)
+    page = response.content.decode()
+    assert f'<option value="{period}" selected>' in page
+    assert page.count(" selected>") == 1
+    assert f'name="date_from" id="id_date_from" value="{start:%Y-%m-%d}"' in page
+    assert f'name="date_to" id="id_date_to" value="{today:%Y-%m-%d}"' in page
+    assert f"{start:%d/%m/%Y} – {today:%d/%m/%Y}" in page
+
+
+def test_period_choice_ignores_prefilled_dates_that_are_wrong(client, city_office):
+    client.force_login(city_office)
+    today = timezone.localdate()
+    response = client.get(
+        reverse("dashboard"), {"period": "today", "date_from": "2025-07-11", "date_to": "x"}
+    )
+    assert shown_period(response) == (today, today, "today")
+    assert 'class="form-error"' not in response.content.decode()
+
+
+def test_custom_period_uses_the_dates(client, city_office):
+    client.force_login(city_office)
+    response = client.get(
+        reverse("dashboard"),
+        {"period": "custom", "date_from": "2025-07-03", "date_to": "2025-07-05"},
+    )
+    assert shown_period(response) == (date(2025, 7, 3), date(2025, 7, 5), "custom")
+    assert '<option value="custom" selected>' in response.content.decode()
+
+
+def test_custom_period_without_both_dates_is_an_error(client, city_office):
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), {"period": "custom", "date_from": "2025-07-03"})
+    assert "Chọn cả ngày bắt đầu và ngày kết thúc." in response.content.decode()
+    assert shown_period(response) == (date(2025, 7, 1), date(2025, 7, 11), "custom")
+
+
+def test_dates_alone_are_a_custom_period(client, city_office):
+    """Links (sort, drill-backs) carry only the dates."""
+    client.force_login(city_office)
+    response = client.get(
+        reverse("dashboard"), {"date_from": "2025-07-03", "date_to": "2025-07-04"}
+    )
+    assert shown_period(response) == (date(2025, 7, 3), date(2025, 7, 4), "custom")
+
+
+def test_default_period_applies_only_when_nothing_is_chosen(client, city_office, settings):
+    client.force_login(city_office)
+    assert shown_period(client.get(reverse("dashboard"))) == (
+        date(2025, 7, 1),
+        date(2025, 7, 11),
+        "custom",
+    )
+    settings.DASHBOARD_DEFAULT_PERIOD = None
+    today = timezone.localdate()
+    assert shown_period(client.get(reverse("dashboard"))) == (
+        today - timedelta(days=6),
+        today,
+        "last7",
+    )
+
+
+def test_header_names_the_chosen_units(client, city_office, july):
+    """The header (also the print header) says which units the figures cover."""
+    client.force_login(city_office)
+    response = client.get(reverse("dashboard"), {**PERIOD, "commune": ["19942", "19753"]})
+    assert "2 đơn vị: Phường Phú Xuân, Xã Phú Vang" in response.content.decode()

@@ -393,14 +393,15 @@ def test_demo_report_shows_reference_figures(reference_data):
     assert report.rates["online_rate"] - first_day["online_rate"] > 45
     assert report.summary_vi == (
         "Từ ngày 01/7 đến 11/7/2025, 40 xã, phường tiếp nhận 13.474 hồ sơ, tỷ lệ trực tuyến "
-        "69,62%. Phường Phú Xuân tiếp nhận nhiều nhất (1.522 hồ sơ); xã A Lưới 5 có tỷ lệ giải "
-        "quyết cao nhất (98,00%); xã Phú Vang có tỷ lệ trực tuyến cao nhất (326/327 hồ sơ)."
+        "69,62%. Phường Phú Xuân tiếp nhận nhiều nhất (1.522 hồ sơ); trong các đơn vị có từ 20 hồ "
+        "sơ trở lên, xã A Lưới 5 có tỷ lệ giải quyết cao nhất (98,00%) và xã Phú Vang có tỷ lệ "
+        "trực tuyến cao nhất (326/327 hồ sơ)."
     )
     assert report.summary_en == (
         "From 1 to 11 July 2025, the 40 wards and communes received 13,474 records, with an "
-        "online rate of 69.62%. Phu Xuan Ward received the most (1,522 records); A Luoi 5 "
-        "Commune had the highest handling rate (98.00%); Phu Vang Commune had the highest "
-        "online rate (326 of 327 records)."
+        "online rate of 69.62%. Phu Xuan Ward received the most (1,522 records); among units "
+        "with at least 20 records, A Luoi 5 Commune had the highest handling rate (98.00%) and "
+        "Phu Vang Commune the highest online rate (326 of 327 records)."
     )
 
 

@@ -216,6 +216,10 @@ ReportDaySerializer = _serializer(
 ReportHighlightsSerializer = _serializer(
     "ReportHighlights",
     {
+        "min_records": serializers.IntegerField(
+            help_text="the rate highlights consider only units with at least this many records "
+            "in the rate's denominator (to handle, received); a highlight is null when none does"
+        ),
         "most_received": _serializer(
             "HighlightMostReceived", {**UNIT_FIELDS, **_counts(["received"])}
         )(allow_null=True),
@@ -279,6 +283,7 @@ REPORT_EXAMPLE = OpenApiExample(
         "communes": [],
         "daily": [],
         "highlights": {
+            "min_records": 20,
             "most_received": {
                 "code": "19753",
                 "name": "Phường Phú Xuân",

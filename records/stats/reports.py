@@ -45,6 +45,14 @@ RATE_FIELDS = [
 DAILY_COUNTS = [*FLOW_FIELDS, *STOCK_FIELDS]
 HUNDREDTH = Decimal("0.01")
 MAX_PERIOD_YEARS = 3
+# The rate highlights (highest handling rate, highest online rate) consider only units with at
+# least this many records in the rate's denominator (records to handle, records received).
+# Below 20 one record moves a rate by more than 5 points, so a unit with 2 records would "lead"
+# by chance (1/1 = 100%, or even 0/2 when no unit did better). Over 1–11 July 2025 the smallest
+# unit received 50 records, so every unit qualifies over a week or more; on a single day the
+# smallest units receive 5 to 10 and the day's highlight goes to a busier one. The bulletin and
+# the dashboard state the minimum.
+HIGHLIGHT_MIN_RECORDS = 20
 
 
 def period_too_long(start: date, end: date) -> bool:
@@ -182,7 +190,13 @@ def _daily_series(period, date_from: date, date_to: date) -> list[dict]:
 
 
 def _best(rows: list[UnitFigures], numerator: str, denominator: str) -> UnitFigures | None:
-    candidates = [row for row in rows if row.counts[denominator]]
+    """The row with the highest ``numerator / denominator`` among those with at least
+    ``HIGHLIGHT_MIN_RECORDS`` in the denominator and a numerator above zero."""
+    candidates = [
+        row
+        for row in rows
+        if row.counts[denominator] >= HIGHLIGHT_MIN_RECORDS and row.counts[numerator] > 0
+    ]
     if not candidates:
         return None
     return min(
@@ -197,7 +211,8 @@ def _best(rows: list[UnitFigures], numerator: str, denominator: str) -> UnitFigu
 
 def _highlights(rows: list[UnitFigures]) -> dict[str, UnitFigures | None]:
     """The unit that received the most, and those with the highest handling and online rates
-    (exact fractions compared; ties go to the larger count, then the smaller code)."""
+    among units with at least ``HIGHLIGHT_MIN_RECORDS`` records (exact fractions compared; ties
+    go to the larger count, then the smaller code). None where no unit qualifies."""
     receiving = [row for row in rows if row.counts["received"]]
     most = min(receiving, key=lambda r: (-r.counts["received"], r.unit.code), default=None)
     return {
@@ -297,18 +312,24 @@ def summary_vi(report: PeriodReport) -> str:
             f"{_lower_first(most.unit.name)} tiếp nhận nhiều nhất "
             f"({number_vi(most.counts['received'])} hồ sơ)"
         )
+    rates = []
     handling = report.highlights.get("highest_handling_rate")
     if handling:
-        parts.append(
+        rates.append(
             f"{_lower_first(handling.unit.name)} có tỷ lệ giải quyết cao nhất "
             f"({percent_vi(handling.rates['handling_rate'])})"
         )
     online = report.highlights.get("highest_online_rate")
     if online:
-        parts.append(
+        rates.append(
             f"{_lower_first(online.unit.name)} có tỷ lệ trực tuyến cao nhất "
             f"({number_vi(online.counts['received_online'])}/"
             f"{number_vi(online.counts['received'])} hồ sơ)"
+        )
+    if rates:
+        parts.append(
+            f"trong các đơn vị có từ {number_vi(HIGHLIGHT_MIN_RECORDS)} hồ sơ trở lên, "
+            + " và ".join(rates)
         )
     if not parts:
         return f"{first} Chưa có số liệu để so sánh giữa các đơn vị."
@@ -342,22 +363,30 @@ def summary_en(report: PeriodReport) -> str:
         parts.append(
             f"{name(most.unit)} received the most ({_records_en(most.counts['received'])})"
         )
+    rates = []
     handling = report.highlights.get("highest_handling_rate")
     if handling:
-        parts.append(
+        rates.append(
             f"{name(handling.unit)} had the highest handling rate "
             f"({percent_en(handling.rates['handling_rate'])})"
         )
     online = report.highlights.get("highest_online_rate")
     if online:
-        parts.append(
-            f"{name(online.unit)} had the highest online rate "
+        verb = "" if handling else "had "
+        rates.append(
+            f"{name(online.unit)} {verb}the highest online rate "
             f"({number_en(online.counts['received_online'])} of "
             f"{_records_en(online.counts['received'])})"
         )
+    if rates:
+        parts.append(
+            f"among units with at least {_records_en(HIGHLIGHT_MIN_RECORDS)}, "
+            + " and ".join(rates)
+        )
     if not parts:
         return f"{first} There are no figures to compare between units."
-    return f"{first} {'; '.join(parts)}."
+    second = "; ".join(parts)
+    return f"{first} {second[:1].upper()}{second[1:]}."
 
 
 # --- Plain data for the API and the exports ------------------------------------------------
@@ -404,6 +433,7 @@ def report_as_dict(report: PeriodReport) -> dict:
         "communes": [unit_figures_as_dict(row) for row in report.rows],
         "daily": [{**row, "online_rate": _number(row["online_rate"])} for row in report.daily],
         "highlights": {
+            "min_records": HIGHLIGHT_MIN_RECORDS,
             "most_received": highlight("most_received", "received"),
             "highest_handling_rate": highlight(
                 "highest_handling_rate", "handling_rate", "finished", "to_handle"

@@ -4,6 +4,15 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+// Dashboard period picker: typing or picking a date means a custom period (the server uses
+// the dates only then; a shortcut such as "this month" wins over the pre-filled dates).
+document.addEventListener("change", (event) => {
+  const input = event.target.closest("[data-custom-period]");
+  const select = input && input.form && input.form.querySelector("select[name=period]");
+  if (select) {
+    select.value = "custom";
+  }
+});
 // Send the CSRF token with htmx requests.
 document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector("meta[name=csrf-token]");
