@@ -152,7 +152,7 @@ def test_bad_input_changes_nothing_and_speaks_vietnamese(clerk_a, unit_a):
             actor=None,
             procedure="khong-co",
             receiving_unit="00000",
-            channel=Channel.ONLINE,
+            channel=Channel.IN_PERSON,
             applicant={"applicant_name": "", "applicant_id_number": "12", "applicant_phone": "1"},
             received_at=local(2099, 1, 1, 8, 0),
         )
