@@ -326,10 +326,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_query_string": {"()": "hue_admin.log_filters.StripQueryString"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # runserver's request lines (``make run``), without their query strings
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["no_query_string"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # one line per login otherwise
     },

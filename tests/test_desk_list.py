@@ -337,3 +337,18 @@ def test_other_unit_clerk_and_leader_still_get_404(client, clerk_b, leader_a, dr
         client.get(reverse("records:detail", args=[drill_down["elsewhere"].code])).status_code
         == 404
     )
+
+
+def test_development_server_log_drops_the_searched_identifier():
+    server_log = logging.getLogger("django.server")
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    server_log.addHandler(handler)
+    try:
+        server_log.info(
+            '"%s" %s %s', "GET /records/?search=046095001234&status=2 HTTP/1.1", "200", "5120"
+        )
+    finally:
+        server_log.removeHandler(handler)
+    assert lines == ['"GET /records/ HTTP/1.1" 200 5120']
