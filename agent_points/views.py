@@ -24,7 +24,7 @@ from agent_points.selectors import (
 from agent_points.services import POINT_SERVICES, postal_receive, record_online_assistance
 from records.lifecycle import ACTION_LABELS, POINT_ACTIONS, allowed_actions
 from records.models import AccessChannel, ResultDelivery
-from records.selectors import record_for_user, record_history
+from records.selectors import record_for_user, record_history, records_by_code_part
 from records.services import log_personal_data_access
 from records.views import errors_to_form, perform_action
 
@@ -46,11 +46,16 @@ def workspace(request):
     _require_post_staff(request.user)
     user = request.user
     code = request.GET.get("code", "").strip()
+    found = []
     if code:
-        if record_for_user(user, code) is not None:
-            return redirect("agent_points:record", code=code)
-        messages.error(request, _("No record %(code)s at your agent point.") % {"code": code})
+        exact = record_for_user(user, code)
+        found = [exact] if exact is not None else records_by_code_part(user, code)
+        if len(found) == 1:
+            return redirect("agent_points:record", code=found[0].code)
+        if not found:
+            messages.error(request, _("No record %(code)s at your agent point.") % {"code": code})
     context = {
+        "found": found,
         "point": user.agent_point,
         "to_take_over": results_to_take_over(user).select_related("procedure"),
         "waiting": results_waiting_at_point(user).select_related("procedure"),

@@ -328,12 +328,20 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {
-        "refusal_without_traceback": {"()": "hue_admin.log_filters.RefusalWithoutTraceback"}
+        "refusal_without_traceback": {"()": "hue_admin.log_filters.RefusalWithoutTraceback"},
+        "no_query_string": {"()": "hue_admin.log_filters.StripQueryString"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # runserver's request lines (``make run``), without their query strings
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["no_query_string"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING"},
         # A 403/404 is one warning line; a 500 keeps its traceback.
         "django.request": {"filters": ["refusal_without_traceback"]},

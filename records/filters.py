@@ -1,11 +1,14 @@
 """FilterSets shared by the record lists of the UI and the API."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -17,6 +20,7 @@ from records.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     PAUSED_STATUSES,
+    AccessChannel,
     Channel,
     Outcome,
     Procedure,
@@ -25,7 +29,10 @@ from records.models import (
     Status,
     TimeUnit,
 )
+from records.permissions import can_search_identifiers
 from records.selectors import overdue_on_q, overdue_q, promised_between_q
+from records.services import log_personal_data_access
+from records.validation import identifier_lookup
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,6 +46,45 @@ class UnitCodesFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("distinct", False)  # a foreign key of the record: no duplicate rows
         super().__init__(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter set in the query: its name, label, the submitted values and how they read."""
+
+    name: str
+    label: str
+    values: list[str]
+    shown: str
+
+
+def _shown(field, value, raw: list[str]) -> str:
+    """How a filter's cleaned ``value`` reads (unit names, choice labels, dd/mm/yyyy)."""
+    if isinstance(value, QuerySet | list | tuple) and value and isinstance(value[0], Model):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    choices = {str(key): label for key, label in getattr(field, "choices", ())}
+    return ", ".join(str(choices.get(item, item)) for item in raw)
+
+
+class LazyOrderingFilter(django_filters.OrderingFilter):
+    """An ``OrderingFilter`` whose labels translate when rendered, in the request's language.
+
+    django-filter builds the choices once, when the FilterSet class is defined, and formats
+    "… (descending)" eagerly: the labels then stay in whichever language came first."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            descending = labels.get(f"-{param}") or format_lazy(
+                _("{label} (descending)"), label=label
+            )
+            choices += [(param, label), (f"-{param}", descending)]
+        return choices
 
 
 class RecordFilter(django_filters.FilterSet):
@@ -127,21 +173,67 @@ class RecordFilter(django_filters.FilterSet):
         label=_("Overdue now"),
     )
     search = django_filters.CharFilter(
-        method="filter_search", label=_("Record code or applicant name")
+        method="filter_search",
+        label=_("Record code, applicant name, personal ID or phone"),
+        help_text=_(
+            "Part of a record code, words of the name (without diacritics is fine), or the "
+            "exact personal ID (12 or old 9 digits) or mobile phone (clerks and leaders)."
+        ),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = LazyOrderingFilter(
         fields=(
             ("received_at", "received_at"),
             ("due_date", "due_date"),
             ("code", "code"),
             ("status", "status"),
         ),
+        field_labels={
+            "received_at": _("Received at"),
+            "due_date": _("Appointment date"),
+            "code": _("Record code"),
+            "status": _("Status"),
+        },
         label=_("Sort by"),
     )
+
+    # Where a search by personal ID or phone is logged as a personal-data access.
+    access_via = AccessChannel.WEB
 
     class Meta:
         model = Record
         fields = []
+
+    @property
+    def qs(self):
+        """The filtered records; after a search by personal ID or phone, the records found are
+        logged as a personal-data access (the searched value itself is never written)."""
+        queryset = super().qs
+        searched = getattr(self, "_identifier_searched", None)
+        if searched and not getattr(self, "_identifier_logged", False):
+            self._identifier_logged = True
+            log_personal_data_access(
+                user=self.request.user,
+                records=list(queryset),
+                fields=[searched],
+                via=self.access_via,
+            )
+        return queryset
+
+    def active_filters(self, *, exclude=("ordering",)) -> list[ActiveFilter]:
+        """The filters the query sets (a dashboard's drill-down may set any), in declaration
+        order, so that a page can show each and keep it when the form is sent again."""
+        form = self.form
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        active = []
+        for name in self.filters:
+            raw = [value for value in self.data.getlist(name) if value.strip()]
+            if name in exclude or not raw:
+                continue
+            field = form.fields[name]
+            active.append(
+                ActiveFilter(name, str(field.label), raw, _shown(field, cleaned.get(name), raw))
+            )
+        return active
 
     def filter_commune(self, queryset, name, value):
         return queryset.filter(Q(receiving_unit__code=value) | Q(handling_unit__code=value))
@@ -201,7 +293,21 @@ class RecordFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        user = getattr(self.request, "user", None)
+        identifier = identifier_lookup(value)
+        if identifier is not None:
+            field, normalised = identifier
+            if user is None or not can_search_identifiers(user):
+                return queryset.none()
+            self._identifier_searched = field
+            return queryset.filter(**{field: normalised})
         return queryset.filter(Q(code__icontains=value) | words_q("applicant_name_folded", value))
+
+
+class RecordApiFilter(RecordFilter):
+    """The same filters for the API: searches by personal ID or phone are logged as API."""
+
+    access_via = AccessChannel.API
 
 
 class ProcedureFilter(django_filters.FilterSet):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agent_points.models import AgentPoint
 from communes.models import Commune
-from records.models import Channel, Procedure, ResultDelivery, ReturnMethod
+from records.models import DESK_CHANNELS, Channel, Procedure, ResultDelivery, ReturnMethod
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,10 +19,18 @@ class RecordReceiveForm(forms.Form):
         to_field_name="key",
         widget=forms.Select(attrs={"size": 8}),
     )
+    # At the desk a dossier comes in person or by post; online ones come as submissions.
     channel = forms.TypedChoiceField(
-        label=_("Channel"), choices=Channel.choices, coerce=int, initial=Channel.IN_PERSON
+        label=_("Channel"),
+        choices=[(channel.value, channel.label) for channel in DESK_CHANNELS],
+        coerce=int,
+        initial=Channel.IN_PERSON,
     )
-    applicant_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    applicant_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        error_messages={"required": _("Enter the applicant's full name.")},
+    )
     applicant_id_number = forms.CharField(
         label=_("Personal ID number"),
         max_length=12,
@@ -80,8 +88,11 @@ class RecordReceiveForm(forms.Form):
         ).order_by("code")
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        applicant = {name: data.pop(name) for name in list(data) if name.startswith("applicant_")}
+        """The service's keyword arguments; a field the form rejected is None."""
+        data = {name: self.cleaned_data.get(name) for name in self.fields}
+        applicant = {
+            name: data.pop(name) or "" for name in list(data) if name.startswith("applicant_")
+        }
         if not data.get("received_at"):
             data.pop("received_at", None)
         data["result_delivery"] = data.get("result_delivery") or ResultDelivery.AT_UNIT

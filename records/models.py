@@ -96,6 +96,11 @@ class Channel(models.IntegerChoices):
     POSTAL = 3, _("public postal service")
 
 
+# What a dossier received at the desk can come by: an online dossier only comes from an online
+# submission (``record_submit``, then ``record_receive``), never typed in at the counter.
+DESK_CHANNELS = (Channel.IN_PERSON, Channel.POSTAL)
+
+
 class Status(models.IntegerChoices):
     """Statuses with the codes of the National Public Service Portal."""
 

@@ -1,6 +1,8 @@
 """Who may change which record. Reads are scoped by ``records.selectors``; writes are checked
 here again by the services, so no entry point can act outside its unit."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -60,3 +62,44 @@ def can_see_identifiers(user, record) -> bool:
         record.receiving_unit_id,
         record.handling_unit_id,
     )
+
+
+def can_search_identifiers(user) -> bool:
+    """Find records by an applicant's personal ID or phone (exact match, logged): the unit's
+    clerks and leader within their scope, and administrators. The city office follows figures
+    and post staff never see the ID: their searches match codes (and names) only."""
+    return user.is_admin or user.role in (Role.CLERK, Role.COMMUNE_LEADER)
+
+
+def can_see_names(user) -> bool:
+    """Applicants' names in full: everyone who reads records but the city office, which
+    follows figures and reads names as initials (``validation.mask_name``)."""
+    return user.role != Role.CITY_OFFICE
+
+
+def can_read_record_pages(user) -> bool:
+    """The record list and record pages: the unit's clerks and leader, administrators, and the
+    city office (read-only, personal data masked: ``record_page_rules``)."""
+    return user.in_role(Role.CLERK, Role.COMMUNE_LEADER, Role.CITY_OFFICE)
+
+
+@dataclass(frozen=True)
+class RecordPageRules:
+    """What a record page shows to one user: the one place the masking rules are decided."""
+
+    full_name: bool  # else initials
+    identifiers: bool  # personal ID and phone in full, else masked
+    contact: bool  # e-mail and address
+    slips: bool  # the printable receipt and control slips
+    logged_fields: tuple[str, ...]  # what the read writes to PersonalDataAccess
+
+
+IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
+
+
+def record_page_rules(user, record) -> RecordPageRules:
+    if not can_see_names(user):
+        # Like the city office's CSV export: its (masked) read of the applicant is logged.
+        return RecordPageRules(False, False, False, False, ("applicant_name",))
+    identifiers = can_see_identifiers(user, record)
+    return RecordPageRules(True, identifiers, True, True, IDENTIFIER_FIELDS if identifiers else ())

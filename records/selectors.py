@@ -38,6 +38,17 @@ def record_for_user(user, code: str) -> Record | None:
     return records_for_user(user).filter(code=code).first()
 
 
+def records_by_code_part(user, text: str, *, limit: int = 20) -> list[Record]:
+    """Records within the user's scope whose code contains ``text`` ("0002" finds
+    ``H57.19753-250701-0002``), newest first; nothing for an empty text."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        records_for_user(user).filter(code__icontains=text).order_by("-received_at", "-id")[:limit]
+    )
+
+
 def record_history(record: Record) -> QuerySet[RecordEvent]:
     """The record's events in order, with their actors."""
     return record.events.select_related("actor").order_by("at", "id")

@@ -25,6 +25,7 @@ from records.deadlines import appointment_date, outcome_for, shift_for_pause
 from records.exceptions import InvalidTransition, RecordConflict
 from records.lifecycle import TRANSITIONS
 from records.models import (
+    DESK_CHANNELS,
     PAUSED_STATUSES,
     Channel,
     PersonalDataAccess,
@@ -81,7 +82,9 @@ def record_receive_new(
 ) -> Record:
     """Receive a complete dossier at the desk: create the record in status *received*, issue
     its code and set its appointment date. ``result_delivery`` says where the applicant wants
-    the result (unit's desk, agent point, home by post); the last two need an agent point."""
+    the result (unit's desk, agent point, home by post); the last two need an agent point.
+    The channel is in person or by post (``DESK_CHANNELS``): an online dossier is a submission
+    (``record_submit``) accepted with ``record_receive``."""
     return _create_record(
         "receive",
         received_at,
@@ -131,10 +134,8 @@ def _create_record(action: str, moment: datetime | None, *, actor, note, digitis
     """Validate, check the actor, then create a record by ``action`` ("receive": status
     received, with code and appointment date; "submit": status submitted) and its first event.
     An online dossier is born digital."""
-    now = timezone.now()
-    moment = moment or now
-    moment_field = "received_at" if action == "receive" else "submitted_at"
-    fields = _clean_new_record(**inputs, moment=moment, moment_field=moment_field, now=now)
+    fields = _clean_for_create(action, moment, **inputs)
+    moment = moment or timezone.now()
     ensure_can_receive(actor, fields["receiving_unit"], channel=fields["channel"])
     status = Status.RECEIVED if action == "receive" else Status.SUBMITTED
     with transaction.atomic():
@@ -152,6 +153,28 @@ def _create_record(action: str, moment: datetime | None, *, actor, note, digitis
         record.save()
         _write_event(record, action, None, status, actor, moment, note, {})
     return record
+
+
+def _clean_for_create(action: str, moment: datetime | None, **inputs) -> dict:
+    """The checks of a new record; a receipt ("receive") is at the desk (``DESK_CHANNELS``)."""
+    now = timezone.now()
+    receipt = action == "receive"
+    return _clean_new_record(
+        **inputs,
+        moment=moment or now,
+        moment_field="received_at" if receipt else "submitted_at",
+        now=now,
+        desk=receipt,
+    )
+
+
+def check_receive_new(*, received_at: datetime | None = None, **inputs) -> None:
+    """Run the checks of ``record_receive_new`` without writing anything (same arguments but
+    ``actor``, ``digitised`` and ``note``): raises its ``ValidationError``. A form that already
+    found shape errors calls it so that every error is shown at once."""
+    for name in ("actor", "digitised", "note"):
+        inputs.pop(name, None)
+    _clean_for_create("receive", received_at, **inputs)
 
 
 # --- Lifecycle actions ---------------------------------------------------------------------
@@ -560,9 +583,17 @@ def _clean_new_record(
     moment_field,
     now,
     result_delivery: str = ResultDelivery.AT_UNIT,
+    desk: bool = False,
 ) -> dict:
     errors: dict[str, list] = {}
     fields: dict = {"channel": channel, "result_delivery": result_delivery}
+    if desk and channel not in DESK_CHANNELS and channel in Channel.values:
+        errors["channel"] = [
+            _(
+                "A dossier received at the desk comes in person or by post; an online dossier "
+                "comes from an online submission."
+            )
+        ]
     if result_delivery not in ResultDelivery.values:
         errors["result_delivery"] = [_("Choose where the result is handed over.")]
     elif result_delivery != ResultDelivery.AT_UNIT and not agent_point:

@@ -60,6 +60,23 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+def identifier_lookup(value: str) -> tuple[str, str] | None:
+    """The record field and normalised value a search text names, if it is a personal ID
+    (12 digits), an old ID (9 digits) or a mobile phone (+84, spaces accepted); else None."""
+    compact = _SEPARATORS.sub("", (value or "").strip())
+    candidates = [
+        ("applicant_id_number", validate_personal_id, compact),
+        ("applicant_old_id_number", validate_old_id, compact),
+        ("applicant_phone", normalise_phone, value),
+    ]
+    for field, normaliser, text in candidates:
+        try:
+            return field, normaliser(text)
+        except ValidationError:
+            continue
+    return None
+
+
 # What each channel needs from the applicant, besides the name.
 REQUIRED_BY_CHANNEL = {
     Channel.IN_PERSON: ("identity",),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,8 +27,8 @@ from records.exceptions import RecordConflict
 from records.filters import ProcedureFilter, RecordFilter
 from records.forms import ACTION_FORMS, RecordReceiveForm, service_arguments
 from records.lifecycle import ACTION_LABELS, allowed_actions
-from records.models import AccessChannel, Procedure, Status
-from records.permissions import can_see_identifiers
+from records.models import AccessChannel, Status
+from records.permissions import can_read_record_pages, can_see_names, record_page_rules
 from records.selectors import (
     active_procedures,
     receiving_officer,
@@ -36,12 +37,28 @@ from records.selectors import (
     records_for_user,
     workspace_summary,
 )
-from records.services import ACTION_SERVICES, log_personal_data_access, record_receive_new
+from records.services import (
+    ACTION_SERVICES,
+    check_receive_new,
+    log_personal_data_access,
+    record_receive_new,
+)
 from records.slips import control_slip_rows
 from records.validation import mask_id, mask_name, mask_phone
 
 PAGE_SIZE = 50
-IDENTIFIERS = ["applicant_id_number", "applicant_old_id_number", "applicant_phone"]
+# The filters the list's form shows as fields; any other filter in the query (a drill-down
+# from the dashboard or the home page) shows as a removable chip and rides in a hidden input.
+LIST_FORM_FIELDS = (
+    "search",
+    "status",
+    "channel",
+    "procedure",
+    "received_from",
+    "received_to",
+    "overdue",
+    "ordering",
+)
 
 
 def _can_write(user) -> bool:
@@ -55,15 +72,16 @@ def _require_unit_user(user):
 
 
 def _require_list_reader(user):
-    """Lists (and their CSV) also serve the city office's drill-down, names masked."""
-    if user.role != Role.CITY_OFFICE:
-        _require_unit_user(user)
+    """Lists, their CSV and record pages also serve the city office's drill-down, read-only
+    with personal data masked (``permissions.record_page_rules``)."""
+    if not can_read_record_pages(user):
+        raise PermissionDenied
 
 
 def _applicant_name(user, record) -> str:
-    if user.role == Role.CITY_OFFICE:
-        return mask_name(record.applicant_name)
-    return record.applicant_name
+    if can_see_names(user):
+        return record.applicant_name
+    return mask_name(record.applicant_name)
 
 
 def _record_or_404(user, code: str):
@@ -147,7 +165,16 @@ def record_list(request):
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    chips, hidden = [], []
+    for active in filterset.active_filters() if filterset.is_bound else []:
+        without = query.copy()
+        without.pop(active.name)
+        chips.append({"filter": active, "remove": without.urlencode()})
+        if active.name not in LIST_FORM_FIELDS:
+            hidden += [(active.name, value) for value in active.values]
     context = {
+        "chips": chips,
+        "hidden_filters": hidden,
         "filterset": filterset,
         "page": page,
         "rows": [
@@ -161,7 +188,7 @@ def record_list(request):
         ],
         "query": query.urlencode(),
         "can_write": _can_write(request.user),
-        "can_open": request.user.role != Role.CITY_OFFICE,
+        "show_units": request.user.is_city_wide,
     }
     status = 400 if filterset.is_bound and not filterset.is_valid() else 200
     return render(request, "records/record_list.html", context, status=status)
@@ -225,24 +252,37 @@ def record_export(request):
     return response
 
 
+def _receive_from_form(user, unit, form):
+    """Receive the form's record, or put every error on the form: when the form already found
+    shape errors, the service's rules still run on what it could read, so that all errors show
+    at once (the form's own message for a field wins)."""
+    try:
+        if form.is_valid():
+            return record_receive_new(actor=user, receiving_unit=unit, **form.service_arguments())
+        check_receive_new(receiving_unit=unit, **form.service_arguments())
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+    return None
+
+
 @login_required
 def record_new(request):
     if request.user.role != Role.CLERK:
         raise PermissionDenied
     unit = request.user.commune
     form = RecordReceiveForm(request.POST or None, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = record_receive_new(
-                actor=request.user, receiving_unit=unit, **form.service_arguments()
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
+    if request.method == "POST":
+        record = _receive_from_form(request.user, unit, form)
+        if record is not None:
             messages.success(request, _("Record %(code)s received.") % {"code": record.code})
             return redirect("records:receipt-slip", code=record.code)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "unit": unit, "procedures": active_procedures()}
+    context = {
+        "form": form,
+        "unit": unit,
+        "procedures": active_procedures(),
+        **_due_preview_context(form["procedure"].value(), form["received_at"].value()),
+    }
     return render(request, "records/record_new.html", context, status=status)
 
 
@@ -260,29 +300,32 @@ def procedure_options(request):
     )
 
 
-@login_required
-@require_GET
-def due_preview(request):
-    """htmx: the appointment date the record would get, before saving."""
-    procedure = Procedure.objects.filter(key=request.GET.get("procedure", ""), active=True).first()
-    received_at = timezone.now()
-    raw = request.GET.get("received_at", "")
-    if raw:
-        from django.utils.dateparse import parse_datetime
-
-        parsed = parse_datetime(raw)
-        if parsed is not None:
-            received_at = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+def _due_preview_context(procedure_key, received_at) -> dict:
+    """The appointment date a record of ``procedure_key`` received at ``received_at`` (a
+    datetime or the form's text; empty or unreadable: now) would get, before saving."""
+    procedure = active_procedures().filter(key=procedure_key or "").first()
+    if isinstance(received_at, str):
+        parsed = parse_datetime(received_at) if received_at else None
+        received_at = parsed and (
+            timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+        )
+    received_at = received_at or timezone.now()
     due = None
     if procedure is not None:
         due = appointment_date(
             received_at, procedure.time_limit, procedure.time_unit, WorkingCalendar()
         )
-    return render(
-        request,
-        "records/partials/due_preview.html",
-        {"procedure": procedure, "due": due, "received_at": received_at},
+    return {"procedure": procedure, "due": due, "received_at": received_at}
+
+
+@login_required
+@require_GET
+def due_preview(request):
+    """htmx: the appointment date the record would get, before saving."""
+    context = _due_preview_context(
+        request.GET.get("procedure", ""), request.GET.get("received_at", "")
     )
+    return render(request, "records/partials/due_preview.html", context)
 
 
 def errors_to_form(form, exc: ValidationError):
@@ -290,13 +333,16 @@ def errors_to_form(form, exc: ValidationError):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     for field, messages_ in errors.items():
         target = field if field in form.fields else None
+        if target is not None and target in form.errors:
+            continue  # the form's own message for the field comes first and suffices
         for message in messages_:
             form.add_error(target, message)
 
 
 def _detail_context(request, record, *, forms=None, show_identifiers=None):
+    rules = record_page_rules(request.user, record)
     if show_identifiers is None:
-        show_identifiers = can_see_identifiers(request.user, record)
+        show_identifiers = rules.identifiers
     writable = _can_write(request.user)
     actions = []
     if writable:
@@ -316,6 +362,8 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         "record": record,
         "events": record_history(record),
         "actions": actions,
+        "rules": rules,
+        "applicant_name": _applicant_name(request.user, record),
         "show_identifiers": show_identifiers,
         "masked_id": mask_id(record.applicant_id_number),
         "masked_old_id": mask_id(record.applicant_old_id_number),
@@ -327,12 +375,15 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
 @login_required
 @require_GET
 def record_detail(request, code: str):
-    _require_unit_user(request.user)
+    _require_list_reader(request.user)
     record = _record_or_404(request.user, code)
     context = _detail_context(request, record)
-    if context["show_identifiers"]:
+    if context["rules"].logged_fields:
         log_personal_data_access(
-            user=request.user, records=[record], fields=IDENTIFIERS, via=AccessChannel.WEB
+            user=request.user,
+            records=[record],
+            fields=list(context["rules"].logged_fields),
+            via=AccessChannel.WEB,
         )
     return render(request, "records/record_detail.html", context)
 

@@ -134,13 +134,26 @@ APPLICANT = {
 
 
 def receive(actor, unit, *, procedure="ho-tich-khai-sinh-da-co-giay-to", channel=1, **kwargs):
-    """Receive a valid record at ``unit`` (5 working days procedure by default)."""
-    from records.services import record_receive_new
+    """Receive a valid record at ``unit`` (5 working days procedure by default). An online
+    record (channel 2) comes the way online dossiers do: submitted, then received."""
+    from records.models import Channel
+    from records.services import record_receive, record_receive_new, record_submit
 
     kwargs.setdefault("applicant", APPLICANT)
-    return record_receive_new(
-        actor=actor, procedure=procedure, receiving_unit=unit, channel=channel, **kwargs
+    if channel != Channel.ONLINE:
+        return record_receive_new(
+            actor=actor, procedure=procedure, receiving_unit=unit, channel=channel, **kwargs
+        )
+    received_at = kwargs.pop("received_at", None)
+    submitted = record_submit(
+        actor=actor,
+        procedure=procedure,
+        receiving_unit=unit,
+        channel=channel,
+        submitted_at=received_at,
+        **kwargs,
     )
+    return record_receive(record=submitted, actor=actor, at=received_at)
 
 
 @pytest.fixture(autouse=True)

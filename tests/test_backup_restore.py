@@ -198,7 +198,7 @@ def test_restore_into_a_fresh_database_gives_back_records_history_and_figures(
             "record_id", "action", "from_status", "to_status", "at", "actor_id", "note", "data"
         )
     )
-    assert len(events) == 10
+    assert len(events) == 11  # the online record: submitted, then received
     assert figures == list(
         DailyStat.objects.order_by("pk").values_list("unit_id", "day", *COUNT_FIELDS, "computed_at")
     )
@@ -334,7 +334,7 @@ def test_sqlite_backup_and_restore_through_manage_py(tmp_path):
         return json.loads(done.stdout.splitlines()[-1])
 
     seeded = step("seed")
-    assert len(seeded["records"]) == 5 and len(seeded["events"]) == 10 and seeded["figures"]
+    assert len(seeded["records"]) == 5 and len(seeded["events"]) == 11 and seeded["figures"]
     path = tmp_path / "backups" / "portal.dump"
     done = run("manage.py", "backup_database", str(path))
     assert done.returncode == 0, done.stderr

@@ -20,7 +20,7 @@ from records import services
 from records.exceptions import InvalidTransition, RecordConflict
 from records.models import Outcome, Procedure, Record, ReturnMethod, Status
 from records.stats.models import FLOW_FIELDS, STOCK_FIELDS
-from records.stats.reports import RATE_FIELDS, period_report
+from records.stats.reports import HIGHLIGHT_MIN_RECORDS, RATE_FIELDS, period_report
 from records.stats.services import compute_daily_stats
 
 pytestmark = pytest.mark.django_db
@@ -318,7 +318,11 @@ def as_fractions(rates: dict) -> dict:
 
 
 def best(rows, numerator, denominator):
-    candidates = [(code, c) for code, c in rows.items() if c[denominator]]
+    candidates = [
+        (code, c)
+        for code, c in rows.items()
+        if c[denominator] >= HIGHLIGHT_MIN_RECORDS and c[numerator] > 0
+    ]
     if not candidates:
         return None
     return min(

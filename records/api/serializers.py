@@ -223,7 +223,11 @@ class RecordCreateSerializer(ApplicantInput):
     )
     handling_unit = serializers.CharField(max_length=5, required=False)
     agent_point = serializers.CharField(max_length=20, required=False)
-    channel = serializers.ChoiceField(choices=Channel.choices)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        help_text="1 in person or 3 by post; 2 (online) is refused: an online dossier comes "
+        "from an online submission",
+    )
     result_delivery = serializers.ChoiceField(
         choices=ResultDelivery.choices, required=False, default=ResultDelivery.AT_UNIT
     )

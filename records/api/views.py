@@ -34,7 +34,7 @@ from records.api.serializers import (
     RecordSerializer,
     RecordUpdateSerializer,
 )
-from records.filters import ProcedureFilter, RecordFilter
+from records.filters import ProcedureFilter, RecordApiFilter
 from records.lifecycle import ACTION_LABELS
 from records.models import AccessChannel, Procedure
 from records.permissions import can_see_identifiers
@@ -214,7 +214,7 @@ class RecordViewSet(
     """Records, addressed by code. Every query starts from the user's scope: another unit's
     record is simply not found (404)."""
 
-    filterset_class = RecordFilter
+    filterset_class = RecordApiFilter
     permission_classes = [ClerkWritesOthersRead]
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"

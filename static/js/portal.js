@@ -20,3 +20,13 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = token.content;
   }
 });
+// Enter in a search box runs its search (htmx "search" trigger) instead of submitting the form.
+document.addEventListener("keydown", (event) => {
+  const box = event.target.closest && event.target.closest("[data-enter-searches]");
+  if (box && event.key === "Enter") {
+    event.preventDefault();
+    if (window.htmx) {
+      window.htmx.trigger(box, "search");
+    }
+  }
+});
