@@ -10,10 +10,14 @@ RUN apt-get update \
 
 COPY pyproject.toml README.md ./
 COPY hue_admin ./hue_admin
+COPY core ./core
 COPY accounts ./accounts
 COPY communes ./communes
 COPY agent_points ./agent_points
 COPY records ./records
+COPY stats ./stats
+COPY post ./post
+COPY demo ./demo
 RUN pip install .
 COPY . .
 

@@ -36,9 +36,10 @@ run: seed ## Set everything up and serve the portal at http://127.0.0.1:8000 (SQ
 test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/python -m pytest
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, format check and the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install ## Format and fix with ruff
 	$(BIN)/ruff check --fix .

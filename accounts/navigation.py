@@ -34,8 +34,8 @@ NAV_ITEMS = [
         frozenset({Role.CLERK, Role.COMMUNE_LEADER, Role.CITY_OFFICE, Role.ADMIN}),
     ),
     NavItem(_("Receive a record"), "records:new", frozenset({Role.CLERK})),
-    NavItem(_("Postal intake"), "agent_points:intake", frozenset({Role.POST_STAFF})),
-    NavItem(_("Service centres"), "communes:directory", None),
+    NavItem(_("Postal intake"), "post:intake", frozenset({Role.POST_STAFF})),
+    NavItem(_("Service centres"), "directory:directory", None),
     NavItem(_("Administration"), "admin:index", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
     NavItem(_("API"), "api-docs", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
 ]

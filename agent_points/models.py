@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hue_admin.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class AgentPointKind(models.TextChoices):

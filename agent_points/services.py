@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from agent_points.models import AgentPoint, AgentPointKind, OnlineAssistance
 from communes.models import Commune
-from hue_admin.reference import (
+from core.reference import (
     LoadReport,
     ReferenceDataError,
     deactivate_missing,

@@ -1,11 +1,9 @@
 from django.urls import path
 
-from agent_points import views
+from agent_points import directory as views
 
-app_name = "agent_points"
+app_name = "directory"
 urlpatterns = [
-    path("intake/", views.intake, name="intake"),
-    path("online-assistance/", views.online_assistance, name="online-assistance"),
-    path("records/<str:code>/", views.record_page, name="record"),
-    path("records/<str:code>/act/<str:action>/", views.act, name="act"),
+    path("", views.directory, name="directory"),
+    path("<str:code>/", views.unit_detail, name="detail"),
 ]

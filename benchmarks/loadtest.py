@@ -5,7 +5,7 @@
    the record-code sequence of a unit and day is contended) with API tokens written directly
    in the database; flushes its own Redis database.
 2. Starts gunicorn (production settings: ``DEBUG=0``, plain HTTP on loopback) and one Celery
-   worker on that database and Redis (``hue_admin.processes``); logs in a temporary folder.
+   worker on that database and Redis (``core.processes``); logs in a temporary folder.
 3. Runs the clerks for ``--duration`` seconds: each is a thread with its own keep-alive HTTP
    connection that receives a record (``POST /api/v1/records/``), moves it through its
    lifecycle with the action endpoints (process, resolve, return at the counter; sometimes a
@@ -55,7 +55,7 @@ from urllib.parse import urlencode, urlparse
 from reporting import percentile, replace_section
 
 if TYPE_CHECKING:
-    from hue_admin.processes import Child
+    from core.processes import Child
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -403,7 +403,7 @@ def configure(extra: dict[str, str]) -> dict[str, str]:
     os.environ.update(settings)
     import django
 
-    from hue_admin.processes import portal_env
+    from core.processes import portal_env
 
     django.setup()
     from django.db import connection
@@ -568,8 +568,8 @@ def check_statistics(days: list[date]) -> dict:
     """The ``DailyStat`` rows the worker wrote against a recount of the same days."""
     from django.utils import timezone
 
-    from records.stats.models import COUNT_FIELDS, DailyStat
-    from records.stats.services import all_unit_ids, compute_daily_stats
+    from stats.models import COUNT_FIELDS, DailyStat
+    from stats.services import all_unit_ids, compute_daily_stats
 
     first = min(days) if days else timezone.localdate()
     last = max([*days, timezone.localdate()])
@@ -913,7 +913,7 @@ def main(argv=None) -> int:
     recreate_database()
     redis_client = flush_redis()
     env = configure(extra)
-    from hue_admin.processes import start_celery_worker, start_gunicorn, wait_until
+    from core.processes import start_celery_worker, start_gunicorn, wait_until
 
     started = time.perf_counter()
     people = prepare(args.clerks)

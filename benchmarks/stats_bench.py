@@ -123,8 +123,8 @@ def bench_full_recompute() -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from records.stats.models import DailyStat
-    from records.stats.services import compute_daily_stats, records_first_day
+    from stats.models import DailyStat
+    from stats.services import compute_daily_stats, records_first_day
 
     first, today = records_first_day(), timezone.localdate()
     floors = []
@@ -157,7 +157,7 @@ def bench_report() -> dict:
 
     from accounts.models import Role, User
     from communes.models import Commune
-    from records.stats.reports import period_report, report_as_dict
+    from stats.reports import period_report, report_as_dict
 
     units = list(Commune.objects.all())
     start, end = GENERATE_START, GENERATE_END
@@ -207,7 +207,7 @@ def bench_report() -> dict:
 
 
 def start_worker(log: Path):
-    from hue_admin import processes
+    from core import processes
 
     env = processes.portal_env(database_url=DATABASE_URL, redis_url=REDIS_URL)
     return processes.start_celery_worker(env, log)
@@ -215,7 +215,7 @@ def start_worker(log: Path):
 
 def wait_until(condition) -> float:
     """Seconds until ``condition`` holds, polled every 5 ms."""
-    from hue_admin import processes
+    from core import processes
 
     return processes.wait_until(condition, 120, "updated figures", interval=0.005)
 
@@ -226,7 +226,7 @@ def bench_change_latency() -> dict:
     from hue_admin.celery import app
     from records import services
     from records.models import Record, Status
-    from records.stats.models import DailyStat
+    from stats.models import DailyStat
 
     assert not app.conf.task_always_eager, "the bench needs a real broker"
     app.control.purge()

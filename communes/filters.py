@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneKind
-from hue_admin.text import words_q
+from core.text import words_q
 
 
 class CommuneFilter(django_filters.FilterSet):

@@ -3,8 +3,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hue_admin.models import TimeStampedModel
-from hue_admin.text import fold
+from core.models import TimeStampedModel
+from core.text import fold
 
 
 class CommuneKind(models.TextChoices):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from communes.models import Commune, CommuneKind, default_agency_code
-from hue_admin.reference import (
+from core.reference import (
     LoadReport,
     ReferenceDataError,
     deactivate_missing,

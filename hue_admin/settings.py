@@ -13,7 +13,7 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hue_admin.env import Env
+from core.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -48,11 +48,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
-    "hue_admin",
+    "core",
     "accounts",
     "communes",
     "agent_points",
     "records",
+    "stats",
+    "post",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +64,7 @@ MIDDLEWARE = [
     # Content-Security-Policy on every response (policy under "Security" below).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hue_admin.middleware.VietnameseFirstMiddleware",
+    "core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "hue_admin.middleware.HtmxLoginRedirectMiddleware",
+    "core.middleware.HtmxLoginRedirectMiddleware",
     # Last: turns a login refused by the lockout into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,7 +136,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
-FORMAT_MODULE_PATH = ["hue_admin.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -167,7 +170,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task lost with a killed worker goes back to the queue (after the visibility timeout).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # With Redis down, queueing gives up within about a second (the change is noted instead, see
-# records.stats.tasks) rather than holding the clerk's request.
+# stats.tasks) rather than holding the clerk's request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -199,7 +202,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, API throttling pauses instead of failing requests.
-            "BACKEND": "hue_admin.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hue",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -217,10 +220,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "hue_admin.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "hue_admin.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -249,7 +252,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "hue_admin.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RecordStatusEnum": "records.models.Status",
@@ -328,8 +331,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {
-        "refusal_without_traceback": {"()": "hue_admin.log_filters.RefusalWithoutTraceback"},
-        "no_query_string": {"()": "hue_admin.log_filters.StripQueryString"},
+        "refusal_without_traceback": {"()": "core.log_filters.RefusalWithoutTraceback"},
+        "no_query_string": {"()": "core.log_filters.StripQueryString"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from hue_admin import views
-from records.dashboard import dashboard
+from stats.dashboard import dashboard
 
 admin.site.site_header = _("Hue commune records portal — administration")
 admin.site.site_title = _("Hue portal administration")
@@ -13,10 +13,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("directory/", include("communes.urls")),
+    path("directory/", include("agent_points.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("records/", include("records.urls")),
-    path("post/", include("agent_points.urls")),
+    path("post/", include("post.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("hue_admin.api.urls")),
     path("admin/", admin.site.urls),

@@ -23,11 +23,11 @@ def home(request):
 
         return workspace(request)
     if request.user.role == Role.POST_STAFF:
-        from agent_points.views import workspace
+        from post.views import workspace
 
         return workspace(request)
     if request.user.is_city_wide:
-        from records.dashboard import city_home
+        from stats.dashboard import city_home
 
         return city_home(request)
     return render(request, "home.html", {"workplace": request.user.workplace})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from hue_admin.reference import LoadReport, ReferenceDataError, upsert
+from core.reference import LoadReport, ReferenceDataError, upsert
 from records.models import OnlineLevel, Procedure, TimeUnit
 
 BUNDLED_PROCEDURES_FILE = Path(__file__).resolve().parent / "data" / "procedures.csv"

@@ -3,8 +3,10 @@ these are conflicts with the record's current state (409)."""
 
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 
-class RecordConflict(Exception):
+
+class RecordConflict(DomainError):
     """The record changed under the caller, or is in a state that does not allow the action."""
 
     def __init__(self, message: str | None = None):

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from communes.models import Commune
-from hue_admin.text import words_q
+from core.text import words_q
 from records.calendar import day_start
 from records.models import (
     FINISHED_STATUSES,

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hue_admin.models import TimeStampedModel
-from hue_admin.text import fold
+from core.models import TimeStampedModel
+from core.text import fold
 
 
 class TimeUnit(models.TextChoices):
@@ -393,6 +393,3 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.record_id} ({self.via})"
-
-
-from records.stats.models import DailyStat, StatsLateChange  # noqa: E402,F401

@@ -37,8 +37,8 @@ from records.models import (
     Status,
 )
 from records.permissions import ensure_can_act, ensure_can_receive
-from records.stats.tasks import schedule_recompute_for_change
 from records.validation import clean_applicant
+from stats.tasks import schedule_recompute_for_change
 
 CLOCK_SKEW = timedelta(minutes=2)
 # Fields the lifecycle may change; written together with the version check.

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import UNIT_ROLES, Role
-from hue_admin.exports import CSV_CONTENT_TYPE, csv_lines
+from core.exports import CSV_CONTENT_TYPE, csv_lines
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date
 from records.exceptions import RecordConflict
@@ -197,7 +197,7 @@ def record_list(request):
 @login_required
 @require_GET
 def record_export(request):
-    """The filtered list as CSV by the export convention (``hue_admin.exports``), ID and
+    """The filtered list as CSV by the export convention (``core.exports``), ID and
     phone masked (names too for the city office). The export of applicants' names is
     logged."""
     _require_list_reader(request.user)

@@ -23,7 +23,7 @@ from agent_points.models import AgentPoint
 from agent_points.services import load_agent_points
 from communes.models import Commune
 from communes.services import load_communes
-from hue_admin import processes
+from core import processes
 from hue_admin.celery import app
 from records.catalogue import import_procedures
 from records.models import CalendarDay, CalendarDayKind

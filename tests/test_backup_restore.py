@@ -17,11 +17,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from hue_admin import backups
+from core import backups
 from records import services
 from records.models import Channel, Record, RecordEvent
-from records.stats.models import COUNT_FIELDS, DailyStat
-from records.stats.services import compute_daily_stats
+from stats.models import COUNT_FIELDS, DailyStat
+from stats.services import compute_daily_stats
 from tests.conftest import HUE, ON_POSTGRES, receive, require_service
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from records import services
-from records.stats.models import StatsLateChange
+from stats.models import RecomputeOwed
 from tests.conftest import HUE, local, receive
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_city_home_figures_link_to_exactly_their_records(client, city_office, th
 def test_city_home_reads_only_the_statistics(client, city_office, this_month):
     # The tests' transaction never commits, so the recomputes queued on commit never ran; once
     # they have, every day up to today is there and the page reads only the statistics.
-    StatsLateChange.objects.all().delete()
+    RecomputeOwed.objects.all().delete()
     client.force_login(city_office)
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("home"))

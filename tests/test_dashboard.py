@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from records import services
-from records.dashboard import SORTS
-from records.stats.models import StatsLateChange
 from records.validation import mask_name
+from stats.dashboard import SORTS
+from stats.models import RecomputeOwed
 from tests.conftest import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def july(clerk_a, clerk_b, unit_a, unit_b):
     receive(clerk_b, unit_b, received_at=local(2025, 7, 8, 9, 0))
     call_command("compute_stats", "--from", "2025-07-01", "--to", "2025-07-31", verbosity=0)
     # The tests' transaction never commits, so the recomputes queued on commit never ran.
-    StatsLateChange.objects.all().delete()
+    RecomputeOwed.objects.all().delete()
 
 
 def cards(response):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from records import services
 from records.models import Record, Status
-from records.stats.models import StatsLateChange
+from stats.models import RecomputeOwed
 from tests.conftest import ON_POSTGRES, redis_available, require_service
 
 PERIODS = [
@@ -74,7 +74,7 @@ def test_every_card_equals_its_list_with_a_worker_after_changes(client, request)
     require_service(ON_POSTGRES, "PostgreSQL (DATABASE_URL=postgres://...)")
     require_service(redis_available(), "Redis (REDIS_URL=redis://...)")
     call_command("seed_demo", "--force", stdout=io.StringIO())
-    StatsLateChange.objects.all().delete()
+    RecomputeOwed.objects.all().delete()
     log = request.getfixturevalue("worker")
     clerk = User.objects.get(username="canbo.phuxuan", role=Role.CLERK)
     open_records = Record.objects.filter(
@@ -90,7 +90,7 @@ def test_every_card_equals_its_list_with_a_worker_after_changes(client, request)
         reason="Cần xác minh",
     )
     deadline = time.monotonic() + 90
-    while StatsLateChange.objects.exists():  # the worker clears each change's note when done
+    while RecomputeOwed.objects.exists():  # the worker clears each change's note when done
         if time.monotonic() > deadline:
             pytest.fail(f"the worker did not recompute within 90 s:\n{log.read_text()}")
         time.sleep(0.2)

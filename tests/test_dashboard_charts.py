@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from communes.models import Commune
-from records.charts import format_number, format_percent, integer_ticks
-from records.stats.models import DailyStat
-from records.stats.reports import HIGHLIGHT_MIN_RECORDS, period_report
+from stats.charts import format_number, format_percent, integer_ticks
+from stats.models import DailyStat
+from stats.reports import HIGHLIGHT_MIN_RECORDS, period_report
 from tests.conftest import UNIT_A, local, receive
 
 pytestmark = pytest.mark.django_db

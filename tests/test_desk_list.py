@@ -108,7 +108,7 @@ def test_post_staff_search_matches_part_of_a_code_at_their_point(
     found = client.get(reverse("home"), {"code": suffix})
     assert (found.status_code, found["Location"]) == (
         302,
-        reverse("agent_points:record", args=[second.code]),
+        reverse("post:record", args=[second.code]),
     )
     both = client.get(reverse("home"), {"code": second.code.rsplit("-", 1)[0]})
     assert both.status_code == 200

@@ -1,5 +1,5 @@
 """Every spreadsheet the portal writes (the record list's CSV, the period report's CSV and XLSX)
-follows one convention (``hue_admin.exports``): no cell a spreadsheet would run as a formula,
+follows one convention (``core.exports``): no cell a spreadsheet would run as a formula,
 UTF-8 with BOM, labels and decimals in the UI language, dates dd/mm/yyyy."""
 
 import csv
@@ -12,10 +12,10 @@ from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
 from communes.models import Commune
-from hue_admin.exports import csv_text, xlsx_append
+from core.exports import csv_text, xlsx_append
 from records.models import Record
-from records.stats.services import compute_daily_stats
 from records.validation import mask_name
+from stats.services import compute_daily_stats
 from tests.conftest import APPLICANT, UNIT_A, local, receive
 
 pytestmark = pytest.mark.django_db

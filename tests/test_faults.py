@@ -22,10 +22,10 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from hue_admin import processes
+from core import processes
 from records.models import Record, Status
-from records.stats.models import DailyStat, StatsLateChange
-from records.stats.services import compute_daily_stats, note_recompute_owed
+from stats.models import DailyStat, RecomputeOwed
+from stats.services import compute_daily_stats, note_recompute_owed
 from tests.conftest import ON_POSTGRES, PASSWORD, local, receive, require_service
 
 pytestmark = [
@@ -206,7 +206,7 @@ def test_redis_down_clerks_keep_working_and_figures_catch_up(stack, clerk_a, uni
     assert Record.objects.get(code=second).status == Status.RECEIVED
     # Nothing could be queued: the figures are behind, and what is owed is noted.
     assert stored.get().received == 1
-    assert StatsLateChange.objects.filter(unit=unit_a, day=today).exists()
+    assert RecomputeOwed.objects.filter(unit=unit_a, day=today).exists()
     assert "not queued" in web.log_text(20000)
     assert "Lê Văn" not in web.log_text(20000)  # no personal data in the log
 
@@ -214,7 +214,7 @@ def test_redis_down_clerks_keep_working_and_figures_catch_up(stack, clerk_a, uni
 
     wait_for(
         lambda: (
-            not StatsLateChange.objects.exists()
+            not RecomputeOwed.objects.exists()
             and stored.filter(received=2, finished=1, open_end=1).exists()
         ),
         "figures after Redis is back (beat's sweep through the worker)",
@@ -231,7 +231,7 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
     receive(clerk_a, unit_a, received_at=local(2025, 7, 1, 9))
     compute_daily_stats(date_from=start, date_to=today, unit_ids=[unit_a.pk])
     receive(clerk_a, unit_a, received_at=local(2025, 7, 2, 9))  # figures now behind from 2 July
-    StatsLateChange.objects.all().delete()
+    RecomputeOwed.objects.all().delete()
     note_ids = note_recompute_owed(unit_ids=[unit_a.pk], day=start)  # as a change notes it
     before = snapshot(unit_a)
     assert before[date(2025, 7, 2)]["received"] == 0
@@ -272,11 +272,11 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
         )
 
     assert snapshot(unit_a) == before  # no day half-written: not one row changed
-    assert StatsLateChange.objects.filter(unit=unit_a, day=start).exists()  # still owed
+    assert RecomputeOwed.objects.filter(unit=unit_a, day=start).exists()  # still owed
 
     worker = stack.worker()
     broker.send_task("stats.recompute_noted")  # what beat sends every few minutes
-    wait_for(lambda: not StatsLateChange.objects.exists(), "the sweep", worker)
+    wait_for(lambda: not RecomputeOwed.objects.exists(), "the sweep", worker)
     after = snapshot(unit_a)
     assert after[date(2025, 7, 2)]["received"] == 1
     assert after[today]["open_end"] == before[today]["open_end"] + 1

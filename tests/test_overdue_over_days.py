@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from records import services
 from records.models import Record
-from records.stats.reports import period_report
+from stats.reports import period_report
 from tests.conftest import HUE, receive
 
 pytestmark = pytest.mark.django_db

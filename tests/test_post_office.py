@@ -149,7 +149,7 @@ def test_staff_of_another_point_cannot_act_or_see(resolved, other_point_staff, c
     with pytest.raises(PermissionDenied):
         record_take_over(record=resolved, actor=other_point_staff)
     client.force_login(other_point_staff)
-    assert client.get(reverse("agent_points:record", args=[resolved.code])).status_code == 404
+    assert client.get(reverse("post:record", args=[resolved.code])).status_code == 404
     api = APIClient()
     api.force_authenticate(other_point_staff)
     assert api.get(f"/api/v1/records/{resolved.code}/").status_code == 404
@@ -211,7 +211,7 @@ def test_post_workspace_lists(client, resolved, post_staff_a):
     record_take_over(record=resolved, actor=post_staff_a)
     home = client.get(reverse("home"))
     assert [r.code for r in home.context["waiting"]] == [resolved.code]
-    page = client.get(reverse("agent_points:record", args=[resolved.code])).content.decode()
+    page = client.get(reverse("post:record", args=[resolved.code])).content.decode()
     assert APPLICANT["applicant_id_number"] not in page
     assert "0912345678" in page and APPLICANT["applicant_address"] in page
     found = client.get(reverse("home"), {"code": resolved.code})
@@ -220,10 +220,10 @@ def test_post_workspace_lists(client, resolved, post_staff_a):
 
 def test_post_actions_through_the_pages(client, resolved, post_staff_a):
     client.force_login(post_staff_a)
-    url = reverse("agent_points:act", args=[resolved.code, "take_over"])
+    url = reverse("post:act", args=[resolved.code, "take_over"])
     assert client.post(url, {"version": resolved.version}).status_code == 302
     record = Record.objects.get(pk=resolved.pk)
-    deliver = reverse("agent_points:act", args=[resolved.code, "deliver"])
+    deliver = reverse("post:act", args=[resolved.code, "deliver"])
     bad = client.post(deliver, {"version": record.version, "recipient_name": "", "place": "home"})
     assert bad.status_code == 400
     ok = client.post(
@@ -236,7 +236,7 @@ def test_post_actions_through_the_pages(client, resolved, post_staff_a):
 def test_online_assistance_form(client, post_staff_a):
     client.force_login(post_staff_a)
     day = timezone.localdate().isoformat()
-    response = client.post(reverse("agent_points:online-assistance"), {"day": day, "count": 7})
+    response = client.post(reverse("post:online-assistance"), {"day": day, "count": 7})
     assert response.status_code == 302
     assert OnlineAssistance.objects.get().count == 7
 

@@ -8,7 +8,7 @@ from agent_points.models import AgentPoint
 from agent_points.services import BUNDLED_AGENT_POINTS_FILE, load_agent_points
 from communes.models import Commune, CommuneKind
 from communes.services import load_communes
-from hue_admin.reference import ReferenceDataError
+from core.reference import ReferenceDataError
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ from django.db.models import Count, Q
 from accounts.models import User
 from agent_points.models import AgentPoint
 from communes.models import Commune
+from demo.plan import TOTAL_RECEIVED
+from demo.seed import build_lives, demo_records_present, seed_context
 from records.calendar import OFFICE_CLOSES, OFFICE_OPENS, WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
-from records.demo.plan import TOTAL_RECEIVED
-from records.demo.seed import build_lives, demo_records_present, seed_context
 from records.lifecycle import TRANSITIONS
 from records.models import (
     OPEN_STATUSES,

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats, translation
 
-from hue_admin.env import Env
+from core.env import Env
 
 ROOT = Path(__file__).resolve().parent.parent
 

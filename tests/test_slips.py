@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import ensure_demo_users
+from demo.users import ensure_demo_users
 from records import services
 from tests.conftest import APPLICANT, local, make_user, receive
 

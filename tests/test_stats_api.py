@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from communes.models import Commune
 from records import services
-from records.stats.services import compute_daily_stats
+from stats.services import compute_daily_stats
 from tests.conftest import UNIT_A, UNIT_B, local, receive
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_period_report_three_years_is_the_limit(city_office, reference_data):
 
 @pytest.mark.parametrize("path", ["/api/v1/reports/period.csv?", f"{REPORT}?format=csv&"])
 def test_period_report_csv(figures, city_office, path):
-    """The export convention (``hue_admin.exports``): BOM, labels and decimals in the
+    """The export convention (``core.exports``): BOM, labels and decimals in the
     language asked for (Vietnamese by default), an undefined rate empty, a total row."""
     response = client_for(city_office).get(f"{path}{PERIOD}&commune={UNIT_A}&commune={UNIT_B}")
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from communes.models import Commune
 from records import services
 from records.models import Record
-from records.stats import tasks
-from records.stats.models import COUNT_FIELDS, DailyStat, StatsLateChange
-from records.stats.reports import period_report
-from records.stats.services import (
+from stats import tasks
+from stats.models import COUNT_FIELDS, DailyStat, RecomputeOwed
+from stats.reports import period_report
+from stats.services import (
     _lock_units,
     compute_daily_stats,
     recompute_nightly,
@@ -188,7 +188,7 @@ def test_record_change_schedules_recompute_after_commit(
         record = receive(clerk_a, unit_a)
     assert len(callbacks) == 1
     assert not DailyStat.objects.exists()  # nothing runs before the commit
-    assert StatsLateChange.objects.count() == 1  # owed, in the change's transaction
+    assert RecomputeOwed.objects.count() == 1  # owed, in the change's transaction
     callbacks[0]()  # the commit: the task runs and clears its note
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,7 +202,7 @@ def test_record_change_schedules_recompute_after_commit(
         "finished_early": 1,
         "open_end": 1,
     }
-    assert not StatsLateChange.objects.exists()
+    assert not RecomputeOwed.objects.exists()
 
 
 def test_record_change_without_figures_schedules_nothing(
@@ -230,7 +230,7 @@ def test_late_change_recomputes_earlier_days_and_is_noted(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.record_resolve(record=record, actor=clerk_a, at=local(2025, 7, 9, 10))
     # The receipt (backdated) and the resolution were both noted, in their own transactions.
-    assert set(StatsLateChange.objects.values_list("unit", "day")) == {
+    assert set(RecomputeOwed.objects.values_list("unit", "day")) == {
         (unit_a.pk, date(2025, 7, 1)),
         (unit_a.pk, date(2025, 7, 9)),
     }
@@ -252,9 +252,7 @@ def test_late_change_recomputes_earlier_days_and_is_noted(
     }
     # The resolution's task cleared its note; the receipt's task never ran (no commit in this
     # test), so its note stays for the sweep.
-    assert set(StatsLateChange.objects.values_list("unit", "day")) == {
-        (unit_a.pk, date(2025, 7, 1))
-    }
+    assert set(RecomputeOwed.objects.values_list("unit", "day")) == {(unit_a.pk, date(2025, 7, 1))}
 
 
 def test_digitised_correction_recomputes_receipt_day(
@@ -266,12 +264,12 @@ def test_digitised_correction_recomputes_receipt_day(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.record_update_details(record=record, actor=clerk_a, changes={"digitised": True})
-    assert list(StatsLateChange.objects.values_list("day", flat=True)) == [date(2025, 7, 3)] * 2
+    assert list(RecomputeOwed.objects.values_list("day", flat=True)) == [date(2025, 7, 3)] * 2
     for callback in callbacks:  # the commit
         callback()
 
     assert figures(unit_a, date(2025, 7, 3), "digitised") == {"digitised": 1}
-    assert list(StatsLateChange.objects.values_list("day", flat=True)) == [date(2025, 7, 3)]
+    assert list(RecomputeOwed.objects.values_list("day", flat=True)) == [date(2025, 7, 3)]
 
 
 def test_receipt_of_submission_recomputes_submission_day(
@@ -299,7 +297,7 @@ def test_receipt_of_submission_recomputes_submission_day(
 
 def test_nightly_recomputes_yesterday_and_today_for_every_unit_and_late_days(clerk_a, unit_a):
     receive(clerk_a, unit_a, received_at=local(2025, 7, 3, 9))
-    StatsLateChange.objects.create(unit=unit_a, day=date(2025, 7, 3))
+    RecomputeOwed.objects.create(unit=unit_a, day=date(2025, 7, 3))
 
     result = recompute_nightly(today=date(2025, 7, 12))
 
@@ -310,7 +308,7 @@ def test_nightly_recomputes_yesterday_and_today_for_every_unit_and_late_days(cle
     assert DailyStat.objects.filter(unit=unit_a).count() == 10  # 3 to 12 July
     assert figures(unit_a, date(2025, 7, 3), "received") == {"received": 1}
     assert result.rows == 2 * (units - 1) + 10
-    assert not StatsLateChange.objects.exists()
+    assert not RecomputeOwed.objects.exists()
 
 
 def test_eager_task_runs_in_process(eager, unit_a):
@@ -364,8 +362,8 @@ def test_compute_stats_command_rejects_bad_arguments(reference_data, arguments, 
 
 
 def test_demo_report_shows_reference_figures(reference_data):
-    from accounts.services import ensure_demo_users
-    from records.demo.seed import seed_demo_records
+    from demo.seed import seed_demo_records
+    from demo.users import ensure_demo_users
 
     ensure_demo_users()
     seed_demo_records()

@@ -19,9 +19,9 @@ from communes.models import Commune
 from records import services
 from records.exceptions import InvalidTransition, RecordConflict
 from records.models import Outcome, Procedure, Record, ReturnMethod, Status
-from records.stats.models import FLOW_FIELDS, STOCK_FIELDS
-from records.stats.reports import HIGHLIGHT_MIN_RECORDS, RATE_FIELDS, period_report
-from records.stats.services import compute_daily_stats
+from stats.models import FLOW_FIELDS, STOCK_FIELDS
+from stats.reports import HIGHLIGHT_MIN_RECORDS, RATE_FIELDS, period_report
+from stats.services import compute_daily_stats
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from records import services
-from records.stats.models import DailyStat
+from stats.models import DailyStat
 from tests.conftest import ON_POSTGRES, local, receive, redis_available, require_service
 
 WAIT_SECONDS = 60

@@ -4,11 +4,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.auth import ObtainTokenView
 from agent_points.api.views import AgentPointViewSet, OnlineAssistanceView
 from communes.api.views import CommuneViewSet
-from hue_admin.api.auth import ObtainTokenView
 from records.api.views import ProcedureViewSet, RecordViewSet
-from records.stats.api import DailyStatList, PeriodReportFileView, PeriodReportView
+from stats.api import DailyStatList, PeriodReportFileView, PeriodReportView
 
 router = DefaultRouter()
 router.register("communes", CommuneViewSet, basename="commune")

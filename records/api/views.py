@@ -15,13 +15,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.models import Role
-from agent_points.services import POINT_SERVICES, postal_receive
-from hue_admin.api.permissions import (
+from accounts.api.permissions import (
     ClerkOrPostStaffWrites,
     ClerkWritesOthersRead,
     PostStaffWrites,
 )
+from accounts.models import Role
+from agent_points.services import POINT_SERVICES, postal_receive
 from records.api.serializers import (
     ACTION_INPUTS,
     IDENTIFIER_FIELDS,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hue_admin.reference import ReferenceDataError
+from core.reference import ReferenceDataError
 from records.catalogue import BUNDLED_PROCEDURES_FILE, import_procedures
 
 

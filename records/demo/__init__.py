@@ -1,3 +1,0 @@
-"""Demo data: the records of 1–11 July 2025 that reproduce the city's report
-(``records.demo.seed``), and synthetic records at scale for benchmarks
-(``records.demo.generate``)."""
