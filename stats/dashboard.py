@@ -25,7 +25,8 @@ from accounts.models import Role
 from records.models import Channel, Outcome
 from stats.charts import rate_line, stacked_bars
 from stats.models import DailyStat
-from stats.reports import HIGHLIGHT_MIN_RECORDS, period_report, period_too_long
+from stats.periods import period_errors
+from stats.reports import HIGHLIGHT_MIN_RECORDS, period_report
 from stats.selectors import stats_units_for_user
 
 PERIODS = [
@@ -71,12 +72,8 @@ class DashboardForm(forms.Form):
             start, end = data.get("date_from"), data.get("date_to")
             if not start or not end:
                 raise forms.ValidationError(_("Choose both dates of the period."))
-            if end < start:
-                self.add_error("date_to", _("The end is before the start."))
-            elif end > timezone.localdate():
-                self.add_error("date_to", _("The period cannot end after today."))
-            elif period_too_long(start, end):
-                self.add_error("date_to", _("A period is at most three years."))
+            for name, message in period_errors(start, end, today=timezone.localdate()).items():
+                self.add_error(name, message)
         return data
 
 

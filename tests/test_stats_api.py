@@ -279,3 +279,39 @@ def test_daily_stats_city_office_filters_units(figures, city_office):
     ]
     every = client_for(city_office).get(f"{DAILY}?date_from=2025-07-01&date_to=2025-07-01")
     assert every.json()["count"] == 40
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("date_from=01/07/2025", "date_from"),
+        ("date_from=2025-07-03&date_to=2025-07-01", "date_to"),
+        ("date_from=2022-07-01&date_to=2025-07-01", "date_to"),
+        ("date_from=0001-01-01", "date_from"),
+        ("date_to=2999-01-01", "date_to"),
+        ("commune=1975", "commune"),
+        ("commune=99999", "commune"),
+    ],
+)
+def test_daily_stats_bad_params_answer_400_and_the_rule_is_the_reports(
+    city_office, reference_data, query, field
+):
+    """``DailyStatFilter`` validates with the period report's rule: same fields, same
+    messages."""
+    daily = client_for(city_office).get(f"{DAILY}?{query}")
+
+    assert daily.status_code == 400
+    assert list(daily.json()) == [field]
+    assert all(isinstance(messages, list) for messages in daily.json().values())
+    if "date_from=" in query and "date_to=" in query or field == "commune":
+        report_query = query if "date_to" in query else f"{PERIOD}&{query}"
+        report = client_for(city_office).get(f"{REPORT}?{report_query}")
+        assert report.status_code == 400
+        assert report.json() == daily.json()
+
+
+def test_daily_stats_comma_separated_units(figures, city_office):
+    data = client_for(city_office).get(f"{DAILY}?{PERIOD}&commune={UNIT_A},{UNIT_B}").json()
+
+    assert {row["commune"] for row in data["results"]} == {UNIT_A, UNIT_B}
+    assert data["count"] == 6
