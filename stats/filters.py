@@ -8,8 +8,10 @@ import re
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from stats.models import DailyStat
 from stats.periods import period_errors_en
@@ -17,6 +19,8 @@ from stats.selectors import units_for_report
 
 UNIT_CODE = re.compile(r"^\d{5}$")
 ISO = ["%Y-%m-%d"]  # the API's dates, whatever the language
+# The message of DRF's DateField, as the period report answers for the same mistake.
+BAD_DATE = format_lazy(serializers.DateField.default_error_messages["invalid"], format="YYYY-MM-DD")
 
 
 def unit_codes(values: list[str]) -> list[str]:
@@ -26,6 +30,9 @@ def unit_codes(values: list[str]) -> list[str]:
     if any(not UNIT_CODE.match(code) for code in codes):
         raise forms.ValidationError("Unit codes have 5 digits, e.g. 19753.")
     return codes
+
+
+DATES = {"input_formats": ISO, "error_messages": {"invalid": BAD_DATE}}
 
 
 class UnitCodesField(forms.Field):
@@ -62,8 +69,8 @@ class DailyStatForm(forms.Form):
 
 
 class DailyStatFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", input_formats=ISO)
-    date_to = django_filters.DateFilter(field_name="day", lookup_expr="lte", input_formats=ISO)
+    date_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", **DATES)
+    date_to = django_filters.DateFilter(field_name="day", lookup_expr="lte", **DATES)
     commune = UnitCodesFilter()
 
     class Meta:

@@ -284,30 +284,35 @@ def test_daily_stats_city_office_filters_units(figures, city_office):
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ("date_from=01/07/2025", "date_from"),
+        ("date_from=01/07/2025&date_to=2025-07-03", "date_from"),
         ("date_from=2025-07-03&date_to=2025-07-01", "date_to"),
         ("date_from=2022-07-01&date_to=2025-07-01", "date_to"),
-        ("date_from=0001-01-01", "date_from"),
-        ("date_to=2999-01-01", "date_to"),
-        ("commune=1975", "commune"),
-        ("commune=99999", "commune"),
+        ("date_from=0001-01-01&date_to=2025-07-01", "date_from"),
+        ("date_from=2025-07-01&date_to=2999-01-01", "date_to"),
+        (f"{PERIOD}&commune=1975", "commune"),
+        (f"{PERIOD}&commune=99999", "commune"),
     ],
 )
-def test_daily_stats_bad_params_answer_400_and_the_rule_is_the_reports(
+def test_daily_stats_bad_params_answer_400_as_the_report_does(
     city_office, reference_data, query, field
 ):
-    """``DailyStatFilter`` validates with the period report's rule: same fields, same
-    messages."""
-    daily = client_for(city_office).get(f"{DAILY}?{query}")
+    """``DailyStatFilter`` validates with the period report's rule: the same field, the same
+    message, in the client's language."""
+    for language in ("vi", "en"):
+        daily = client_for(city_office).get(f"{DAILY}?{query}", HTTP_ACCEPT_LANGUAGE=language)
+        report = client_for(city_office).get(f"{REPORT}?{query}", HTTP_ACCEPT_LANGUAGE=language)
 
-    assert daily.status_code == 400
-    assert list(daily.json()) == [field]
-    assert all(isinstance(messages, list) for messages in daily.json().values())
-    if "date_from=" in query and "date_to=" in query or field == "commune":
-        report_query = query if "date_to" in query else f"{PERIOD}&{query}"
-        report = client_for(city_office).get(f"{REPORT}?{report_query}")
-        assert report.status_code == 400
-        assert report.json() == daily.json()
+        assert daily.status_code == report.status_code == 400
+        assert list(daily.json()) == [field]
+        assert daily.json() == report.json()
+
+
+def test_daily_stats_one_date_alone_is_checked_too(city_office, reference_data):
+    assert list(client_for(city_office).get(f"{DAILY}?date_from=0001-01-01").json()) == [
+        "date_from"
+    ]
+    assert list(client_for(city_office).get(f"{DAILY}?date_to=2999-01-01").json()) == ["date_to"]
+    assert client_for(city_office).get(f"{DAILY}?date_from=2025-07-01").status_code == 200
 
 
 def test_daily_stats_comma_separated_units(figures, city_office):
