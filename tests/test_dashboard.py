@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from records import services
 from records.validation import mask_name
-from stats.dashboard import SORTS
+from stats.forms import SORTS
 from stats.models import RecomputeOwed
 from tests.conftest import APPLICANT, local, receive
 
