@@ -722,6 +722,7 @@ def summarise(run: dict) -> str:
 
 def write_doc(run: dict, doc: Path) -> None:
     from django.db import connection
+    from django.utils import timezone
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -798,8 +799,8 @@ def write_doc(run: dict, doc: Path) -> None:
     )
     settings = (
         f"- {gunicorn}, Celery `--concurrency={run['celery']}` (prefork, as in "
-        "`docker-compose.yml`); run on "
-        f"{date.today().isoformat()}, {seconds:.1f} s from the first request to the last answer."
+        f"`docker-compose.yml`); run on {timezone.localdate().isoformat()}, {seconds:.1f} s "
+        "from the first request to the last answer."
     )
     if worker_class == "sync":
         settings += (

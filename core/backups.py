@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
@@ -302,8 +303,6 @@ def _run(arguments: list[str], environment: dict[str, str], what: str, after: st
 
 
 def _server_major_version(database: dict) -> int | None:
-    import psycopg
-
     try:
         with psycopg.connect(**psycopg_parameters(database)) as connection:
             return connection.info.server_version // 10000
@@ -354,8 +353,6 @@ def _postgresql_archive_tables(path: Path) -> set[str]:
 
 
 def _current_tables(database: dict) -> set[str]:
-    import psycopg
-
     query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
     try:
         with psycopg.connect(**psycopg_parameters(database)) as connection:

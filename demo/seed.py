@@ -9,6 +9,7 @@ already exist.
 from __future__ import annotations
 
 import random
+import time as timer
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -159,8 +160,6 @@ def seed_demo_records() -> SeedReport:
     report exactly (see ``demo.plan``), as of the end of 11 July 2025: no event is
     later than that.
     """
-    import time as timer
-
     started = timer.monotonic()
     if demo_records_present():
         return SeedReport(True, 0, 0, 0, timer.monotonic() - started)

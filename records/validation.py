@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.models import Channel
@@ -34,7 +35,7 @@ def validate_personal_id(value: str, *, today: date | None = None) -> str:
         )
     century = 1900 + (int(value[3]) // 2) * 100
     birth_year = century + int(value[4:6])
-    if birth_year > (today or date.today()).year:
+    if birth_year > (today or timezone.localdate()).year:
         raise ValidationError(_("The personal ID number encodes a birth year in the future."))
     return value
 
