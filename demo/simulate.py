@@ -297,101 +297,148 @@ def live(
     within the period, no late outcome), ``open`` (still being processed at the end).
     ``method``: how the result goes back (by post: taken over and delivered by the agent
     point); ``electronic``: whether the result is an electronic document.
+
+    The steps draw from ``rng`` in a fixed order: the demo figures depend on it.
     """
-    cal = life.calendar
-    fields = life.fields
-    received = fields["received_at"]
     immediate = procedure.time_unit == TimeUnit.IMMEDIATE
     multi_day = procedure.time_unit in (TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS)
-    if policy == "finish":
-        fate = "resolve"
-    else:
-        roll = rng.random()
-        fate = "resolve"
-        if not immediate and roll < 0.008:
-            fate = "stop"
-        elif not immediate and roll < 0.016:
-            fate = "withdraw"
-
-    if fields["channel"] == Channel.POSTAL and rng.random() < 0.9:
-        life.digitise(clock.after(received, rng.uniform(5, 60)))
-    if not immediate:
-        life.step("process", clock.after(life.last_at, rng.uniform(2, 45)))
+    fate = _fate(rng, policy=policy, immediate=immediate)
+    _intake(life, rng, clock, immediate=immediate)
     if policy == "open":
-        if multi_day and rng.random() < 0.3:
-            life.request_supplement(
-                clock.after(life.last_at, rng.uniform(30, 600)), rng.choice(SUPPLEMENT_REASONS)
-            )
+        _leave_open(life, rng, clock, multi_day=multi_day)
         return
-
     if multi_day and policy != "finish" and rng.random() < 0.05:
-        rounds = 2 if rng.random() < 0.12 else 1
-        for _ in range(rounds):
-            life.request_supplement(
-                clock.after(life.last_at, rng.uniform(30, 900)), rng.choice(SUPPLEMENT_REASONS)
-            )
-            life.step("supplement", clock.after(life.last_at, rng.uniform(400, 2000)))
+        _supplement_rounds(life, rng, clock)
     fee = FEES.get(procedure.key)
     if fee and policy != "finish" and rng.random() < 0.7:
-        life.step(
-            "request_payment", clock.after(life.last_at, rng.uniform(20, 300)), data={"amount": fee}
-        )
-        online = fields["channel"] == Channel.ONLINE
-        if life.step(
-            "paid", clock.after(life.last_at, rng.uniform(30, 1200)), data={"online": online}
-        ):
-            fields["paid_online"] = online
-
+        _pay_fee(life, rng, clock, fee)
     if fate in ("stop", "withdraw"):
-        moment = clock.after(life.last_at, rng.uniform(60, 2400))
-        if fate == "withdraw":
-            life.step("withdraw", moment, note=WITHDRAW_NOTE)
-            life.step("stop", clock.after(moment, rng.uniform(30, 960)), note=WITHDRAW_STOP)
-        else:
-            life.step("stop", moment, note=rng.choice(STOP_REASONS))
+        _stop(life, rng, clock, withdrawn=fate == "withdraw")
         return
-
     # Resolve: aim at an outcome, then let outcome_for say what it really is.
     if immediate:
         finish = clock.after(life.last_at, rng.uniform(5, 30))
     else:
-        due = fields["due_date"]
-        start_day = life.last_at.astimezone(clock.tz).date()
-        roll = rng.random()
-        if policy == "finish":
-            roll = min(roll, 0.9)
-        if roll < 0.64 and start_day < due:
-            span = cal.working_days_between(start_day, due) - 1
-            day = cal.add_working_days(start_day, rng.randint(0, max(span, 0)))
-        elif roll < 0.96 or not multi_day:
-            day = max(due, start_day)
-        else:
-            day = cal.add_working_days(max(due, start_day), rng.choice([1, 1, 2, 3, 5]))
-            if rng.random() < 0.5 and procedure.time_unit == TimeUnit.WORKING_DAYS:
-                letter = max(random_office_time(rng, due, clock.tz, morning_bias=1.0), life.last_at)
-                life.extend(
-                    letter, cal.add_working_days(day, rng.randint(0, 1)), rng.choice(EXTEND_REASONS)
-                )
-        if policy == "finish":
-            day = min(day, last_day)
-        finish = clock.on_day(rng, day, not_before=life.last_at)
-        if policy == "finish" and finish > life.end:
-            finish = life.last_at + timedelta(minutes=rng.uniform(3, 20))
+        finish = _finish_moment(life, rng, clock, procedure, policy=policy, last_day=last_day)
     if not life.step("resolve", finish):
         return
-    fields["e_result"] = electronic
+    life.fields["e_result"] = electronic
+    _return(life, rng, clock, procedure, method=method, finish=finish)
 
-    # Return the result.
+
+def _fate(rng: random.Random, *, policy: str, immediate: bool) -> str:
+    """``resolve``, ``stop`` (0.8 %) or ``withdraw`` (0.8 %); immediate procedures and the
+    ``finish`` policy always resolve."""
+    if policy == "finish":
+        return "resolve"
+    roll = rng.random()
+    if not immediate and roll < 0.008:
+        return "stop"
+    if not immediate and roll < 0.016:
+        return "withdraw"
+    return "resolve"
+
+
+def _intake(life: RecordLife, rng: random.Random, clock: Clock, *, immediate: bool) -> None:
+    """Most postal dossiers are digitised by the agent point; then processing starts (not for
+    immediate procedures)."""
+    if life.fields["channel"] == Channel.POSTAL and rng.random() < 0.9:
+        life.digitise(clock.after(life.fields["received_at"], rng.uniform(5, 60)))
+    if not immediate:
+        life.step("process", clock.after(life.last_at, rng.uniform(2, 45)))
+
+
+def _leave_open(life: RecordLife, rng: random.Random, clock: Clock, *, multi_day: bool) -> None:
+    """A record still open at the end of the period, some waiting for a supplement."""
+    if multi_day and rng.random() < 0.3:
+        life.request_supplement(
+            clock.after(life.last_at, rng.uniform(30, 600)), rng.choice(SUPPLEMENT_REASONS)
+        )
+
+
+def _supplement_rounds(life: RecordLife, rng: random.Random, clock: Clock) -> None:
+    """One supplement request and its supplement (two rounds for 12 %)."""
+    rounds = 2 if rng.random() < 0.12 else 1
+    for _ in range(rounds):
+        life.request_supplement(
+            clock.after(life.last_at, rng.uniform(30, 900)), rng.choice(SUPPLEMENT_REASONS)
+        )
+        life.step("supplement", clock.after(life.last_at, rng.uniform(400, 2000)))
+
+
+def _pay_fee(life: RecordLife, rng: random.Random, clock: Clock, fee: int) -> None:
+    """The unit asks for the fee; the applicant pays it (online when the record came so)."""
+    life.step(
+        "request_payment", clock.after(life.last_at, rng.uniform(20, 300)), data={"amount": fee}
+    )
+    online = life.fields["channel"] == Channel.ONLINE
+    if life.step("paid", clock.after(life.last_at, rng.uniform(30, 1200)), data={"online": online}):
+        life.fields["paid_online"] = online
+
+
+def _stop(life: RecordLife, rng: random.Random, clock: Clock, *, withdrawn: bool) -> None:
+    """Processing stopped: on the applicant's withdrawal, or refused on the merits."""
+    moment = clock.after(life.last_at, rng.uniform(60, 2400))
+    if withdrawn:
+        life.step("withdraw", moment, note=WITHDRAW_NOTE)
+        life.step("stop", clock.after(moment, rng.uniform(30, 960)), note=WITHDRAW_STOP)
+    else:
+        life.step("stop", moment, note=rng.choice(STOP_REASONS))
+
+
+def _finish_moment(
+    life: RecordLife, rng: random.Random, clock: Clock, procedure, *, policy: str, last_day: date
+) -> datetime:
+    """When a record with a time limit is resolved: before its due date (64 %), on it, or a
+    few working days late (4 %, half of them with an extension letter first). The ``finish``
+    policy keeps it on time and within the period."""
+    due = life.fields["due_date"]
+    start_day = life.last_at.astimezone(clock.tz).date()
+    roll = rng.random()
+    if policy == "finish":
+        roll = min(roll, 0.9)
+    multi_day = procedure.time_unit in (TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS)
+    if roll < 0.64 and start_day < due:
+        span = life.calendar.working_days_between(start_day, due) - 1
+        day = life.calendar.add_working_days(start_day, rng.randint(0, max(span, 0)))
+    elif roll < 0.96 or not multi_day:
+        day = max(due, start_day)
+    else:
+        day = _late_day(life, rng, clock, procedure, due=due, start_day=start_day)
+    if policy == "finish":
+        day = min(day, last_day)
+    finish = clock.on_day(rng, day, not_before=life.last_at)
+    if policy == "finish" and finish > life.end:
+        finish = life.last_at + timedelta(minutes=rng.uniform(3, 20))
+    return finish
+
+
+def _late_day(
+    life: RecordLife, rng: random.Random, clock: Clock, procedure, *, due: date, start_day: date
+) -> date:
+    """A day 1–5 working days past the due date; for half of the working-day procedures the
+    unit first sends an extension letter on the due date."""
+    cal = life.calendar
+    day = cal.add_working_days(max(due, start_day), rng.choice([1, 1, 2, 3, 5]))
+    if rng.random() < 0.5 and procedure.time_unit == TimeUnit.WORKING_DAYS:
+        letter = max(random_office_time(rng, due, clock.tz, morning_bias=1.0), life.last_at)
+        life.extend(
+            letter, cal.add_working_days(day, rng.randint(0, 1)), rng.choice(EXTEND_REASONS)
+        )
+    return day
+
+
+def _return(
+    life: RecordLife, rng: random.Random, clock: Clock, procedure, *, method: str, finish
+) -> None:
+    """The result goes back: online at once, by post through the agent point, or at the
+    counter (soon for the procedures done while the applicant waits). Some are not collected
+    yet at the end of the period."""
+    if method == ReturnMethod.POST:
+        _return_by_post(life, rng, clock, finish=finish)
+        return
     if method == ReturnMethod.ONLINE:
         moment = finish + timedelta(minutes=rng.uniform(1, 15))
-    elif method == ReturnMethod.POST:
-        if not life.take_over(clock.after(finish, rng.uniform(60, 600))):
-            return
-        if rng.random() < 0.06:
-            return  # at the agent point, not yet handed over
-        home = fields["result_delivery"] == ResultDelivery.BY_POST
-        life.deliver(clock.after(life.last_at, rng.uniform(60, 1440)), "home" if home else "point")
-        return
     elif procedure.time_unit in (TimeUnit.IMMEDIATE, TimeUnit.SAME_DAY) and rng.random() < 0.7:
         moment = clock.after(finish, rng.uniform(2, 60))  # the applicant waits at the desk
     else:
@@ -399,3 +446,13 @@ def live(
     if rng.random() < 0.06:
         return  # result ready, not yet collected
     life.return_result(moment, method)
+
+
+def _return_by_post(life: RecordLife, rng: random.Random, clock: Clock, *, finish) -> None:
+    """The agent point takes the result over and hands it over, at the point or at home."""
+    if not life.take_over(clock.after(finish, rng.uniform(60, 600))):
+        return
+    if rng.random() < 0.06:
+        return  # at the agent point, not yet handed over
+    home = life.fields["result_delivery"] == ResultDelivery.BY_POST
+    life.deliver(clock.after(life.last_at, rng.uniform(60, 1440)), "home" if home else "point")
