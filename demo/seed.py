@@ -1,5 +1,8 @@
 """The demo records of 1–11 July 2025, built from ``demo.plan`` and inserted in bulk.
 
+``demo.lives`` builds every record's life (with the reference rows of ``demo.context``); this
+module issues the codes and writes the records, their events and the code sequences.
+
 Deterministic: every random choice comes from a ``random.Random`` seeded with a fixed string
 per unit, day and record, so the same records (codes, times, applicants, histories) appear on
 every machine. Idempotent: nothing is written when records or code sequences of the period
