@@ -4,6 +4,7 @@ these are conflicts with the record's current state (409)."""
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from records.lifecycle import ACTION_LABELS
 
 
 class RecordConflict(DomainError):
@@ -26,6 +27,4 @@ class InvalidTransition(RecordConflict):
 
 
 def action_label(action: str) -> str:
-    from records.lifecycle import ACTION_LABELS
-
     return str(ACTION_LABELS.get(action, action))
