@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from accounts.scoping import scope_for_user
 from agent_points.models import AgentPoint
-from tests.conftest import PASSWORD, UNIT_A
+from tests.helpers import PASSWORD, UNIT_A
 
 pytestmark = pytest.mark.django_db
 

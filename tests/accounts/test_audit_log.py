@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from records.models import PersonalDataAccess
-from tests.conftest import APPLICANT, receive
+from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db
 

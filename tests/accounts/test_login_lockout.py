@@ -6,7 +6,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 LOGIN = "/accounts/login/"
 TOKEN = "/api/v1/auth/token/"

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from records.models import PersonalDataAccess, Record
-from tests.conftest import APPLICANT, receive
+from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from records import services
 from records.models import Record, RecordEvent
-from tests.conftest import APPLICANT, PASSWORD, local, receive
+from tests.helpers import APPLICANT, PASSWORD, local, receive
 
 pytestmark = pytest.mark.django_db
 

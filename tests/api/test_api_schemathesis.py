@@ -10,7 +10,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from records import services
-from tests.conftest import receive
+from tests.helpers import ARTIFACTS, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +61,7 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(
     result = subprocess.run(  # noqa: S603 - fixed arguments
         command, capture_output=True, text=True, timeout=420, cwd=tmp_path
     )
-    (Path(__file__).resolve().parent.parent / "test-artifacts").mkdir(exist_ok=True)
-    report = Path(__file__).resolve().parent.parent / "test-artifacts" / "schemathesis.txt"
+    ARTIFACTS.mkdir(exist_ok=True)
+    report = ARTIFACTS / "schemathesis.txt"
     report.write_text(result.stdout + result.stderr, encoding="utf-8")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD, shot
+from tests.helpers import PASSWORD, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.conftest import ARTIFACTS, browser_log_in, receive, shot
+from tests.helpers import ARTIFACTS, browser_log_in, receive, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.conftest import browser_log_in, local, receive, shot
-from tests.test_desk_receive import FIVE_BAD, FIVE_MESSAGES
+from tests.helpers import browser_log_in, local, receive, shot
+from tests.records.test_desk_receive import FIVE_BAD, FIVE_MESSAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

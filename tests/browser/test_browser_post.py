@@ -4,7 +4,7 @@ import pytest
 
 from records import services
 from records.models import Record, Status
-from tests.conftest import browser_log_in, confirm_action, shot
+from tests.helpers import browser_log_in, confirm_action, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from records.models import Record, Status
-from tests.conftest import (
+from tests.helpers import (
     browser_log_in,
     confirm_action,
     receive_through_new_record_form,

@@ -1,6 +1,6 @@
 """Test-only URLs: the portal's URLs plus one page that fails in the middle of rendering its
 layout, to see the 500 page as users get it (``ROOT_URLCONF`` overridden in
-``tests/test_error_pages.py``)."""
+``tests/ops/test_error_pages.py``)."""
 
 from django.http import HttpResponse
 from django.template import engines

@@ -22,9 +22,9 @@ from records import services
 from records.models import Channel, Record, RecordEvent
 from stats.models import COUNT_FIELDS, DailyStat
 from stats.services import compute_daily_stats
-from tests.conftest import HUE, ON_POSTGRES, receive, require_service
+from tests.helpers import HUE, ON_POSTGRES, receive, require_service
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 POSTGRES = "PostgreSQL (DATABASE_URL=postgres://...)"
 DAYS = 6  # the test data spans the last DAYS days
 
@@ -281,7 +281,7 @@ def subprocess_step(step: str) -> dict:
 
     from accounts.models import Role, User
     from communes.models import Commune
-    from tests.conftest import UNIT_A, make_user
+    from tests.helpers import UNIT_A, make_user
 
     if step == "seed":
         command("migrate", verbosity=0)
@@ -299,7 +299,7 @@ def subprocess_step(step: str) -> dict:
 STEP = (
     "import json, sys, django; django.setup(); "
     "from django.core.serializers.json import DjangoJSONEncoder; "
-    "from tests.test_backup_restore import subprocess_step; "
+    "from tests.ops.test_backup_restore import subprocess_step; "
     "print(json.dumps(subprocess_step(sys.argv[1]), cls=DjangoJSONEncoder))"
 )
 

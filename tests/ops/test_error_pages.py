@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 RECORD_MISSING = "/records/H57.19753-000000-0000/"
 FAILS = "/test-only/fails/"
@@ -107,7 +107,7 @@ def test_429_lockout_page_is_in_the_layout_in_vietnamese_then_english(client, cl
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.error_urls")
+@pytest.mark.urls("tests.ops.error_urls")
 def test_500_page_is_in_the_layout_when_rendering_fails_midway(clerk_a):
     client = Client(raise_request_exception=False)
     client.force_login(clerk_a)
@@ -129,7 +129,7 @@ def test_500_page_is_in_the_layout_when_rendering_fails_midway(clerk_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.error_urls")
+@pytest.mark.urls("tests.ops.error_urls")
 def test_500_page_falls_back_to_plain_text_when_the_layout_itself_fails(
     clerk_a, settings, tmp_path
 ):
@@ -147,7 +147,7 @@ def test_500_page_falls_back_to_plain_text_when_the_layout_itself_fails(
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.error_urls")
+@pytest.mark.urls("tests.ops.error_urls")
 def test_api_errors_stay_json(client, clerk_a):
     client.force_login(clerk_a)
     missing = client.get("/api/v1/no-such-endpoint/")
@@ -169,7 +169,7 @@ def request_log(caplog):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.error_urls")
+@pytest.mark.urls("tests.ops.error_urls")
 def test_refusals_log_no_traceback_while_a_failure_does(request_log, leader_a):
     client = Client(raise_request_exception=False)
     client.force_login(leader_a)

@@ -26,7 +26,7 @@ from core import processes
 from records.models import Record, Status
 from stats.models import DailyStat, RecomputeOwed
 from stats.services import compute_daily_stats, note_recompute_owed
-from tests.conftest import ON_POSTGRES, PASSWORD, local, receive, require_service
+from tests.helpers import ON_POSTGRES, PASSWORD, local, receive, require_service
 
 pytestmark = [
     pytest.mark.postgres,

@@ -1,5 +1,5 @@
 """The pieces that keep the portal working when Redis is away, on any database (the end-to-end
-version with real processes is tests/test_faults.py)."""
+version with real processes is tests/ops/test_faults.py)."""
 
 import logging
 from datetime import date
@@ -13,7 +13,7 @@ from core.processes import free_port
 from stats import tasks
 from stats.models import DailyStat, RecomputeOwed
 from stats.services import recompute_noted
-from tests.conftest import APPLICANT, local, receive
+from tests.helpers import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from agent_points.services import postal_receive
 from records import services
 from records.models import Record
-from tests.conftest import (
+from tests.helpers import (
     APPLICANT,
     PASSWORD,
     browser_log_in,
@@ -33,7 +33,7 @@ from tests.conftest import (
     shot,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HEADER = "Content-Security-Policy"
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from hue_admin.celery import app
-from tests.conftest import IN_CI, ON_POSTGRES, require_service
+from tests.helpers import IN_CI, ON_POSTGRES, require_service
 
 
 @pytest.mark.django_db

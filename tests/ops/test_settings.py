@@ -11,7 +11,7 @@ from django.utils import formats, translation
 
 from core.env import Env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_settings(**env):

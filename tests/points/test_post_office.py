@@ -21,7 +21,7 @@ from agent_points.services import (
 from records import services
 from records.exceptions import InvalidTransition, RecordConflict
 from records.models import Channel, Record, ResultDelivery, Status
-from tests.conftest import APPLICANT, make_user, receive
+from tests.helpers import APPLICANT, make_user, receive
 
 pytestmark = pytest.mark.django_db
 

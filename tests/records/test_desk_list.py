@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from agent_points.services import postal_receive
 from records.models import PersonalDataAccess
-from tests.conftest import APPLICANT, local, receive
+from tests.helpers import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from records import services
 from records.models import Channel, Record, Status
-from tests.conftest import APPLICANT
+from tests.helpers import APPLICANT
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from core.exports import csv_text, xlsx_append
 from records.models import Record
 from records.validation import mask_name
 from stats.services import compute_daily_stats
-from tests.conftest import APPLICANT, UNIT_A, local, receive
+from tests.helpers import APPLICANT, UNIT_A, local, receive
 
 pytestmark = pytest.mark.django_db
 

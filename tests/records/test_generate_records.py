@@ -23,7 +23,7 @@ from records.models import (
     Status,
 )
 from records.validation import clean_applicant
-from tests.conftest import local, make_user, receive
+from tests.helpers import local, make_user, receive
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 CODE = re.compile(r"^(H57\.\d{5})-(\d{6})-(\d{4})$")

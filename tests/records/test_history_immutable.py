@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from records.models import RecordEvent
-from tests.conftest import ON_POSTGRES, receive, require_service
+from tests.helpers import ON_POSTGRES, receive, require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

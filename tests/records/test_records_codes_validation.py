@@ -14,7 +14,7 @@ from records.catalogue import import_procedures
 from records.models import Channel, Procedure, Record, RecordSequence, Status
 from records.selectors import overdue_q, record_for_user, records_for_user
 from records.validation import mask_id, mask_phone, normalise_phone, validate_personal_id
-from tests.conftest import APPLICANT, local, receive
+from tests.helpers import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db
 

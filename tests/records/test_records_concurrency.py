@@ -8,7 +8,7 @@ from django.db import connection
 from records import services
 from records.exceptions import RecordConflict
 from records.models import Record, Status
-from tests.conftest import ON_POSTGRES, local, receive, require_service
+from tests.helpers import ON_POSTGRES, local, receive, require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

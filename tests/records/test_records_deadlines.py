@@ -11,7 +11,7 @@ from records import services
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
 from records.models import CalendarDay, CalendarDayKind, Outcome, TimeUnit
-from tests.conftest import HUE, local, receive
+from tests.helpers import HUE, local, receive
 
 pytestmark = pytest.mark.django_db
 

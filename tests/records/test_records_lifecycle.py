@@ -11,7 +11,7 @@ from records.calendar import WorkingCalendar
 from records.exceptions import InvalidTransition, RecordConflict
 from records.lifecycle import RECORD_ACTIONS, TRANSITIONS, allowed_actions
 from records.models import Outcome, Record, RecordEvent, Status
-from tests.conftest import APPLICANT, receive
+from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from demo.users import ensure_demo_users
 from records import services
-from tests.conftest import APPLICANT, local, make_user, receive
+from tests.helpers import APPLICANT, local, make_user, receive
 
 pytestmark = pytest.mark.django_db
 

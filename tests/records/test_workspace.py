@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from records import services
 from records.models import PersonalDataAccess, Record, RecordEvent, Status
-from tests.conftest import APPLICANT, receive
+from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +232,7 @@ def test_receive_form_closed_to_other_roles(client, request, fixture, desk):
 
 
 def test_record_pages_closed_to_post_staff(client, post_staff_a, desk):
-    # (the city office opens them read-only and masked: tests/test_desk_list.py)
+    # (the city office opens them read-only and masked: tests/records/test_desk_list.py)
     client.force_login(post_staff_a)
     assert client.get(reverse("records:detail", args=[desk["done"].code])).status_code == 403
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from records import services
 from stats.models import RecomputeOwed
-from tests.conftest import HUE, local, receive
+from tests.helpers import HUE, local, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from records import services
 from records.validation import mask_name
 from stats.forms import SORTS
 from stats.models import RecomputeOwed
-from tests.conftest import APPLICANT, local, receive
+from tests.helpers import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db
 

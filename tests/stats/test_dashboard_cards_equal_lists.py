@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from records import services
 from records.models import Record, Status
 from stats.models import RecomputeOwed
-from tests.conftest import ON_POSTGRES, redis_available, require_service
+from tests.helpers import ON_POSTGRES, redis_available, require_service
 
 PERIODS = [
     {"period": "today"},

@@ -15,7 +15,7 @@ from communes.models import Commune
 from stats.charts import format_number, format_percent, integer_ticks
 from stats.models import DailyStat
 from stats.reports import HIGHLIGHT_MIN_RECORDS, period_report
-from tests.conftest import UNIT_A, local, receive
+from tests.helpers import UNIT_A, local, receive
 
 pytestmark = pytest.mark.django_db
 

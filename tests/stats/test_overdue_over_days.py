@@ -13,7 +13,7 @@ from django.urls import reverse
 from records import services
 from records.models import Record
 from stats.reports import period_report
-from tests.conftest import HUE, receive
+from tests.helpers import HUE, receive
 
 pytestmark = pytest.mark.django_db
 

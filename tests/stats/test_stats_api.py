@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from communes.models import Commune
 from records import services
 from stats.services import compute_daily_stats
-from tests.conftest import UNIT_A, UNIT_B, local, receive
+from tests.helpers import UNIT_A, UNIT_B, local, receive
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from stats.services import (
     compute_daily_stats,
     recompute_nightly,
 )
-from tests.conftest import APPLICANT, ON_POSTGRES, UNIT_A, local, receive, require_service
+from tests.helpers import APPLICANT, ON_POSTGRES, UNIT_A, local, receive, require_service
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from records import services
 from stats.models import DailyStat
-from tests.conftest import ON_POSTGRES, local, receive, redis_available, require_service
+from tests.helpers import ON_POSTGRES, local, receive, redis_available, require_service
 
 WAIT_SECONDS = 60
 
