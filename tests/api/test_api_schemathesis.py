@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from records import services
 from tests.helpers import ARTIFACTS, receive
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
 CHECKS = ",".join(

@@ -21,6 +21,7 @@ def demo(reference_data):
     call_command("compute_stats", "--from", "2025-07-01", "--to", "2025-07-11", verbosity=0)
 
 
+@pytest.mark.slow  # seeds the demo
 def test_dashboard_shows_the_reference_report(page, live_server, city_office, demo):
     browser_log_in(page, live_server, city_office.username)
     page.goto(live_server.url + "/dashboard/")  # the demo opens on 1–11 July 2025
@@ -119,6 +120,7 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
+@pytest.mark.slow  # seeds the demo
 def test_dashboard_print_fits_every_column_on_a4(page, live_server, city_office, demo):
     browser_log_in(page, live_server, city_office.username)
     page.set_viewport_size({"width": A4_WIDTH, "height": 1123})

@@ -74,6 +74,7 @@ def test_receive_form_shows_all_five_errors_at_once(page, live_server, clerk_a):
     shot(page, "receive-form-errors")
 
 
+@pytest.mark.slow
 def test_drill_down_list_keeps_its_filter_when_filtering_again(
     page, live_server, clerk_a, unit_a, city_office
 ):

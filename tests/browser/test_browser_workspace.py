@@ -13,6 +13,7 @@ from tests.helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.slow
 def test_clerk_journey_from_receipt_to_return(page, live_server, clerk_a, clerk_b, browser):
     browser_log_in(page, live_server, "clerk_a")
     shot(page, "workspace-home-empty")

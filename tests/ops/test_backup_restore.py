@@ -304,6 +304,7 @@ STEP = (
 )
 
 
+@pytest.mark.slow
 def test_sqlite_backup_and_restore_through_manage_py(tmp_path):
     database = tmp_path / "portal.sqlite3"
     env = {

@@ -29,6 +29,7 @@ from stats.services import compute_daily_stats, note_recompute_owed
 from tests.helpers import ON_POSTGRES, PASSWORD, local, receive, require_service
 
 pytestmark = [
+    pytest.mark.slow,  # gunicorn, Celery worker and beat, redis-server: 5-12 s each
     pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),

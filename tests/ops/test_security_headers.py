@@ -315,6 +315,7 @@ def test_the_browser_enforces_the_policy_and_the_watch_reports(
     assert color != "rgb(255, 0, 0)"
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_public_and_clerk_pages_satisfy_the_policy(page, live_server, clerk_a, violations):
@@ -386,6 +387,7 @@ def july(clerk_a, unit_a):
     call_command("compute_stats", "--from", "2025-07-01", "--to", "2025-07-11", verbosity=0)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_dashboard_and_api_docs_satisfy_the_policy(
@@ -419,6 +421,7 @@ def test_dashboard_and_api_docs_satisfy_the_policy(
     assert violations == []
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_admin_pages_satisfy_the_policy(page, live_server, admin_user, violations):

@@ -42,7 +42,7 @@ END = datetime.combine(date(2025, 7, 11), time.max, tzinfo=HUE)
 RECEIVED = Q(received_at__range=(START, END)) & ~Q(status__in=[Status.SUBMITTED, Status.REFUSED])
 FINISHED = Q(status__in=[Status.STOPPED, Status.RESOLVED, Status.RETURNED], finished_at__lte=END)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # one seed_demo for the module
 
 
 @pytest.fixture(scope="module")

@@ -360,6 +360,7 @@ def test_compute_stats_command_rejects_bad_arguments(reference_data, arguments, 
         call_command("compute_stats", *arguments)
 
 
+@pytest.mark.slow
 def test_demo_report_shows_reference_figures(reference_data):
     from demo.seed import seed_demo_records
     from demo.users import ensure_demo_users

@@ -372,6 +372,7 @@ def check_report(records, units_by_code, start: date, end: date, codes: list[str
     assert (online and online.unit.code) == best(expected, "received_online", "received")
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

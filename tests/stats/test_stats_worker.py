@@ -23,6 +23,7 @@ def wait_for(condition, log: Path):
     pytest.fail(f"figures not updated within {WAIT_SECONDS} s; worker log:\n{log.read_text()}")
 
 
+@pytest.mark.slow  # a real Celery worker process
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
