@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test lint fmt messages worker beat check clean bench compute-stats backup restore loadtest
+.PHONY: help install run migrate seed test test-fast lint fmt messages worker beat check clean bench compute-stats backup restore loadtest
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ run: seed ## Set everything up and serve the portal at http://127.0.0.1:8000 (SQ
 
 test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/python -m pytest
+
+test-fast: install ## Quick local loop: skips tests marked slow (>~5 s) and browser; stops at the first failure (ARGS=... for pytest)
+	$(BIN)/python -m pytest -q -x -m "not slow and not browser" $(ARGS)
 
 lint: install ## ruff check, format check and the import contracts (lint-imports)
 	$(BIN)/ruff check .
