@@ -41,8 +41,8 @@ from demo.simulate import (
 )
 from demo.users import DEMO_USERS
 from records.calendar import WorkingCalendar
+from records.enums import FINISHED_STATUSES
 from records.models import (
-    FINISHED_STATUSES,
     Channel,
     OnlineLevel,
     Procedure,

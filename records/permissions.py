@@ -13,7 +13,7 @@ def ensure_can_receive(actor, unit, *, channel=None) -> None:
     """Clerks receive for their own unit; post office staff receive postal dossiers for any
     unit (the dossier is then linked to their agent point); administrators receive for any.
     ``actor=None`` is the system (synchronisation, seeding)."""
-    from records.models import Channel
+    from records.enums import Channel
 
     if actor is None or actor.is_admin:
         return

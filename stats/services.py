@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from communes.models import Commune
 from records.calendar import day_start
-from records.models import FINISHED_STATUSES, Channel, Outcome, Record, ReturnMethod, Status
+from records.enums import FINISHED_STATUSES
+from records.models import Channel, Outcome, Record, ReturnMethod, Status
 from stats.models import COUNT_FIELDS, DailyStat, RecomputeOwed
 
 logger = logging.getLogger(__name__)
