@@ -22,8 +22,8 @@ from post.selectors import (
     results_to_take_over,
     results_waiting_at_point,
 )
-from records.enums import AccessChannel, ResultDelivery
-from records.lifecycle import ACTION_LABELS, POINT_ACTIONS, allowed_actions
+from records.enums import AccessChannel
+from records.lifecycle import ACTION_LABELS, ACTIONS, POINT_ACTIONS
 from records.selectors import record_for_user, record_history, records_by_code_part
 from records.services import ACTION_SERVICES, log_personal_data_access, postal_receive
 from records.views import errors_to_form, perform_action
@@ -109,15 +109,8 @@ def intake(request):
 
 
 def _point_actions(record, forms=None):
+    """The agent point's buttons on ``record``: the actions its status and state allow."""
     forms = forms or {}
-    possible = set(allowed_actions(record.status, POINT_ACTIONS))
-    if record.digitised:
-        possible.discard("digitise")
-    at_point = record.result_at_point_since is not None
-    if at_point or record.result_delivery == ResultDelivery.AT_UNIT:
-        possible.discard("take_over")
-    if not at_point:
-        possible -= {"deliver", "undeliverable"}
     return [
         {
             "name": name,
@@ -127,7 +120,7 @@ def _point_actions(record, forms=None):
             "url": reverse("post:act", kwargs={"code": record.code, "action": name}),
         }
         for name in POINT_ACTIONS
-        if name in possible
+        if ACTIONS[name].offered_on(record)
     ]
 
 

@@ -23,7 +23,7 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from records.enums import DeliveryPlace, ReturnMethod
+from records.enums import DeliveryPlace, ResultDelivery, ReturnMethod
 from records.enums import Status as S
 
 
@@ -144,6 +144,15 @@ INPUTS: dict[str, tuple[str, ...] | None] = {
     "details": None,
 }
 
+# Conditions on a record beyond its status under which an action is offered on a page (its
+# service refuses it otherwise, with a ``RecordConflict`` saying why).
+CONDITIONS = {
+    "not_digitised": lambda record: not record.digitised,
+    "result_wanted_from_point": lambda record: record.result_delivery != ResultDelivery.AT_UNIT,
+    "result_not_at_point": lambda record: record.result_at_point_since is None,
+    "result_at_point": lambda record: record.result_at_point_since is not None,
+}
+
 OPEN_BEFORE_RESULT = frozenset(
     {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}
 )
@@ -168,6 +177,7 @@ class Action:
     summary: str = ""  # the API summary; default the label in English
     example_title: str = ""  # default the name in words
     on_pages: bool = True  # a button (or form) on the actor's pages; False: API only
+    requires: tuple[str, ...] = ()  # CONDITIONS the record must also meet for the button
 
     def __post_init__(self):
         defaults = {
@@ -183,6 +193,12 @@ class Action:
     @property
     def url_name(self) -> str:
         return self.name.replace("_", "-")
+
+    def offered_on(self, record) -> bool:
+        """Whether the actor's page offers this action on ``record`` (status and CONDITIONS)."""
+        return record.status in self.sources and all(
+            CONDITIONS[condition](record) for condition in self.requires
+        )
 
     @property
     def creates(self) -> bool:
@@ -421,6 +437,7 @@ _ACTIONS = (
         Handover(POINT, None, GIVER),
         permission=Permission.UNIT_OR_POINT,
         example={"note": "Đã quét 12 trang"},
+        requires=("not_digitised",),
     ),
     Action(
         "take_over",
@@ -433,6 +450,7 @@ _ACTIONS = (
         Handover(DESK, POINT, RECEIVER),
         permission=Permission.POINT,
         example={"note": "Nhận kết quả từ bộ phận một cửa"},
+        requires=("result_wanted_from_point", "result_not_at_point"),
     ),
     Action(
         "deliver",
@@ -445,6 +463,7 @@ _ACTIONS = (
         Handover(POINT, APPLICANT, GIVER),
         permission=Permission.POINT,
         example={"recipient_name": "Nguyễn Văn An", "place": "home"},
+        requires=("result_at_point",),
     ),
     Action(
         "undeliverable",
@@ -457,6 +476,7 @@ _ACTIONS = (
         Handover(POINT, DESK, GIVER),
         permission=Permission.POINT,
         example={"reason": "Không liên lạc được với người nhận sau 3 lần"},
+        requires=("result_at_point",),
     ),
 )
 

@@ -29,6 +29,7 @@ from records.forms import ACTION_FORMS, INPUT_FORMS
 from records.lifecycle import (
     ACTIONS,
     APPLICANT,
+    CONDITIONS,
     DESK,
     GIVER,
     INPUTS,
@@ -199,6 +200,7 @@ def test_event_names_are_entries_that_agree_on_figures_label_and_slip():
 def test_inputs_and_services_exist_for_every_entry():
     for action in ACTIONS.values():
         assert action.inputs is None or action.inputs in INPUTS, action.name
+        assert set(action.requires) <= set(CONDITIONS), action.name
         assert action.actor == Actor.SYSTEM or action.inputs is not None, action.name
         assert services.ACTION_SERVICES[action.name] is getattr(services, action.service)
         if action.api_path and action.example:
