@@ -177,7 +177,7 @@ def test_restore_into_a_fresh_database_gives_back_records_history_and_figures(
         ).fetchall()
         figures = restored.execute(
             f"SELECT unit_id, day, {', '.join(COUNT_FIELDS)}, computed_at "
-            "FROM records_dailystat ORDER BY id"
+            "FROM stats_dailystat ORDER BY id"
         ).fetchall()
     assert records == list(
         Record.objects.order_by("pk").values_list(
