@@ -3,7 +3,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from hue_admin import views
-from stats.dashboard import dashboard
 
 admin.site.site_header = _("Hue commune records portal — administration")
 admin.site.site_title = _("Hue portal administration")
@@ -14,7 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("agent_points.urls")),
-    path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/", include("stats.urls")),
     path("records/", include("records.urls")),
     path("post/", include("post.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

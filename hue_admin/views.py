@@ -27,7 +27,7 @@ def home(request):
 
         return workspace(request)
     if request.user.is_city_wide:
-        from stats.dashboard import city_home
+        from stats.views import city_home
 
         return city_home(request)
     return render(request, "home.html", {"workplace": request.user.workplace})

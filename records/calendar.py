@@ -23,6 +23,9 @@ def day_start(day: date) -> datetime:
 
 OFFICE_OPENS = time(7, 30)
 OFFICE_CLOSES = time(17, 0)
+# Office hours of a working day (domain.md): the clock of the 8 working hours an online
+# submission has to be accepted, refused or returned for completion runs only inside them.
+OFFICE_HOURS = ((OFFICE_OPENS, time(11, 30)), (time(13, 0), OFFICE_CLOSES))
 SAME_DAY_CUTOFF = time(15, 0)
 
 
@@ -81,3 +84,44 @@ class WorkingCalendar:
         if self.is_working_day(local.date()) and local.time() < OFFICE_CLOSES:
             return local.date()
         return self.next_working_day(local.date())
+
+    def _office_intervals(self, day: date):
+        """The aware office-hour intervals of local ``day`` (none on a day off)."""
+        if not self.is_working_day(day):
+            return
+        for opens, closes in OFFICE_HOURS:
+            yield (
+                timezone.make_aware(datetime.combine(day, opens)),
+                timezone.make_aware(datetime.combine(day, closes)),
+            )
+
+    def add_working_hours(self, moment: datetime, hours: float) -> datetime:
+        """The moment ``hours`` office hours after ``moment``: outside office hours or on a day
+        off the clock starts at the next opening (lunch included); a deadline falling at a
+        closing time stays there."""
+        remaining = timedelta(hours=hours)
+        day = timezone.localtime(moment).date()
+        while True:
+            for opens, closes in self._office_intervals(day):
+                start = max(moment, opens)
+                if start >= closes:
+                    continue
+                if remaining <= closes - start:
+                    return start + remaining
+                remaining -= closes - start
+            day += timedelta(days=1)
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Office time from ``start`` to ``end``, negative when ``end`` comes first (the hours
+        left before a deadline, or how late it is)."""
+        if end < start:
+            return -self.working_time_between(end, start)
+        total = timedelta()
+        day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+        while day <= last:
+            for opens, closes in self._office_intervals(day):
+                overlap = min(end, closes) - max(start, opens)
+                if overlap > timedelta():
+                    total += overlap
+            day += timedelta(days=1)
+        return total

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
@@ -87,12 +86,6 @@ def overdue_on_q(day: date, *, original: bool = False) -> Q:
     return condition & (
         (extended & Q(extended_due_date__lt=day)) | (~extended & Q(due_date__lt=day))
     )
-
-
-def overdue_records(user, *, as_of: date | None = None) -> QuerySet[Record]:
-    """The user's records overdue now, oldest appointment first."""
-    as_of = as_of or timezone.localdate()
-    return records_for_user(user).filter(overdue_q(as_of)).order_by("due_date", "id")
 
 
 def due_soon_q(today: date, until: date) -> Q:

@@ -4,10 +4,9 @@ their unit, the city office and administrators any set of units, post office sta
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -18,21 +17,18 @@ from rest_framework.views import APIView
 
 from core.exports import XLSX_MEDIA_TYPE
 from stats.exports import report_csv, report_xlsx
+from stats.filters import DailyStatFilter, unit_codes
 from stats.models import COUNT_FIELDS, DailyStat
+from stats.periods import period_errors_en
 from stats.reports import (
     DAILY_COUNTS,
-    MAX_PERIOD_YEARS,
     RATE_FIELDS,
     REPORT_COUNTS,
     period_report,
-    period_too_long,
     report_as_dict,
 )
 from stats.selectors import can_read_stats, daily_stats_for_user, units_for_report
 from stats.services import ensure_computed
-
-UNIT_CODE = re.compile(r"^\d{5}$")
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class StatsReaders(BasePermission):
@@ -47,48 +43,23 @@ class StatsReaders(BasePermission):
 # --- Query parameters ------------------------------------------------------------------------
 
 
-class _PeriodParams(serializers.Serializer):
-    commune = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-
-    def validate_commune(self, codes):
-        split = [code.strip() for value in codes for code in value.split(",") if code.strip()]
-        bad = [code for code in split if not UNIT_CODE.match(code)]
-        if bad:
-            raise serializers.ValidationError("Unit codes have 5 digits, e.g. 19753.")
-        return split
-
-    def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        for name in ("date_from", "date_to"):
-            if attrs.get(name) and not EARLIEST <= attrs[name] <= LATEST:
-                raise serializers.ValidationError(
-                    {name: [f"Choose a date between {EARLIEST} and {LATEST}."]}
-                )
-        if end and end > timezone.localdate():
-            raise serializers.ValidationError(
-                {"date_to": ["The period cannot end after today: figures exist up to today."]}
-            )
-        if start and end:
-            if end < start:
-                raise serializers.ValidationError(
-                    {"date_to": ["The end date must not be before the start date."]}
-                )
-            if period_too_long(start, end):
-                raise serializers.ValidationError(
-                    {"date_to": [f"A period spans at most {MAX_PERIOD_YEARS} years."]}
-                )
-        return attrs
-
-
-class DailyParams(_PeriodParams):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-class ReportParams(_PeriodParams):
+class ReportParams(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
+    commune = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     table = serializers.ChoiceField(choices=["units", "daily"], required=False, default="units")
+
+    def validate_commune(self, codes):
+        try:
+            return unit_codes(codes)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate(self, attrs):
+        errors = period_errors_en(attrs["date_from"], attrs["date_to"], today=timezone.localdate())
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 def _params(serializer_class, request) -> dict:
@@ -145,23 +116,22 @@ class DailyStatList(generics.ListAPIView):
 
     serializer_class = DailyStatSerializer
     permission_classes = [StatsReaders]
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DailyStatFilter
 
     def get_queryset(self):
-        params = _params(DailyParams, self.request)
-        queryset = daily_stats_for_user(self.request.user)
-        units = units_for_report(self.request.user, params["commune"])
-        if params["commune"]:
-            queryset = queryset.filter(unit__in=units)
+        return daily_stats_for_user(self.request.user)
+
+    def filter_queryset(self, queryset):
+        filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        units = filterset.units()
         ensure_computed(
             unit_ids=[unit.pk for unit in units],
-            up_to=params.get("date_to") or timezone.localdate(),
+            up_to=filterset.form.cleaned_data.get("date_to") or timezone.localdate(),
         )
-        if params.get("date_from"):
-            queryset = queryset.filter(day__gte=params["date_from"])
-        if params.get("date_to"):
-            queryset = queryset.filter(day__lte=params["date_to"])
-        return queryset
+        return filterset.qs
 
 
 # --- Period report ---------------------------------------------------------------------------

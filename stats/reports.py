@@ -44,7 +44,6 @@ RATE_FIELDS = [
 ]
 DAILY_COUNTS = [*FLOW_FIELDS, *STOCK_FIELDS]
 HUNDREDTH = Decimal("0.01")
-MAX_PERIOD_YEARS = 3
 # The rate highlights (highest handling rate, highest online rate) consider only units with at
 # least this many records in the rate's denominator (records to handle, records received).
 # Below 20 one record moves a rate by more than 5 points, so a unit with 2 records would "lead"
@@ -53,15 +52,6 @@ MAX_PERIOD_YEARS = 3
 # smallest units receive 5 to 10 and the day's highlight goes to a busier one. The bulletin and
 # the dashboard state the minimum.
 HIGHLIGHT_MIN_RECORDS = 20
-
-
-def period_too_long(start: date, end: date) -> bool:
-    """A period spans at most ``MAX_PERIOD_YEARS`` years (the API and the dashboard alike)."""
-    try:
-        limit = start.replace(year=start.year + MAX_PERIOD_YEARS)
-    except ValueError:  # 29 February
-        limit = start.replace(year=start.year + MAX_PERIOD_YEARS, day=28)
-    return end >= limit
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:

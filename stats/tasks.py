@@ -51,16 +51,6 @@ def recompute_unit_days(
     return rows
 
 
-@shared_task(name="stats.recompute_range", **TASK_OPTIONS)
-def recompute_range(date_from: str, date_to: str, unit_ids: list[int] | None = None) -> int:
-    """Recompute ``unit_ids`` (all units when None) for every day of the range."""
-    return services.compute_daily_stats(
-        date_from=date.fromisoformat(date_from),
-        date_to=date.fromisoformat(date_to),
-        unit_ids=unit_ids,
-    ).rows
-
-
 @shared_task(name="stats.recompute_yesterday", **TASK_OPTIONS)
 def recompute_yesterday() -> int:
     """Nightly: yesterday and today for every unit, plus every day of a recompute still

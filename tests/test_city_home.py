@@ -108,7 +108,7 @@ def test_city_home_reads_only_the_statistics(client, city_office, this_month):
 def test_admin_lands_on_the_city_home(client, admin_user):
     client.force_login(admin_user)
     response = client.get(reverse("home"))
-    assert response.templates[0].name == "records/city_home.html"
+    assert response.templates[0].name == "stats/city_home.html"
     assert 'href="/admin/"' in response.content.decode()
 
 

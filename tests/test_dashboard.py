@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from records import services
 from records.validation import mask_name
-from stats.dashboard import SORTS
+from stats.forms import SORTS
 from stats.models import RecomputeOwed
 from tests.conftest import APPLICANT, local, receive
 
@@ -108,7 +108,7 @@ def test_bad_period_shows_an_error_and_the_default(client, city_office, july):
         reverse("dashboard"), {"date_from": "2025-07-11", "date_to": "2025-07-01"}
     )
     assert response.status_code == 200
-    assert "Ngày kết thúc trước ngày bắt đầu." in response.content.decode()
+    assert "Ngày kết thúc không được trước ngày bắt đầu." in response.content.decode()
     assert (response.context["date_from"], response.context["date_to"]) == (
         date(2025, 7, 1),
         date(2025, 7, 11),
@@ -236,3 +236,16 @@ def test_header_names_the_chosen_units(client, city_office, july):
     client.force_login(city_office)
     response = client.get(reverse("dashboard"), {**PERIOD, "commune": ["19942", "19753"]})
     assert "2 đơn vị: Phường Phú Xuân, Xã Phú Vang" in response.content.decode()
+
+
+def test_dashboard_period_rule_is_the_apis(client, city_office, reference_data):
+    """The dashboard's form and the API share one period rule: a period of three years or more
+    is refused on both, in the page's language on the dashboard."""
+    client.force_login(city_office)
+    query = {"period": "custom", "date_from": "2022-07-01", "date_to": "2025-07-01"}
+
+    page = client.get(reverse("dashboard"), query)
+    api = client.get("/api/v1/reports/period/", query)
+
+    assert page.context["form"].errors["date_to"] == ["Kỳ báo cáo dài tối đa 3 năm."]
+    assert api.json() == {"date_to": ["A period spans at most 3 years."]}

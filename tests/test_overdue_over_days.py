@@ -165,4 +165,6 @@ def test_period_cannot_end_after_today(client, city_office):
     page = client.get(
         reverse("dashboard"), {"period": "custom", "date_from": "2025-07-01", "date_to": tomorrow}
     )
-    assert page.context["form"].errors["date_to"] == ["Kỳ báo cáo không được kết thúc sau hôm nay."]
+    assert page.context["form"].errors["date_to"] == [
+        "Kỳ báo cáo không được kết thúc sau hôm nay: số liệu chỉ có đến hôm nay."
+    ]

@@ -13,7 +13,7 @@ from records import services
 from records.catalogue import import_procedures
 from records.enums import Channel, Status
 from records.models import Procedure, Record, RecordSequence
-from records.selectors import overdue_records, record_for_user, records_for_user
+from records.selectors import overdue_q, record_for_user, records_for_user
 from records.validation import mask_id, mask_phone, normalise_phone, validate_personal_id
 from tests.conftest import APPLICANT, local, receive
 
@@ -213,6 +213,10 @@ def test_records_scoped_by_unit(
     assert record_for_user(clerk_b, in_a.code) is None
     assert record_for_user(clerk_a, in_a.code) == in_a
     assert record_for_user(clerk_a, "") is None
+
+
+def overdue_records(user, as_of):
+    return records_for_user(user).filter(overdue_q(as_of))
 
 
 def test_overdue_selector(clerk_a, unit_a):

@@ -279,3 +279,44 @@ def test_daily_stats_city_office_filters_units(figures, city_office):
     ]
     every = client_for(city_office).get(f"{DAILY}?date_from=2025-07-01&date_to=2025-07-01")
     assert every.json()["count"] == 40
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("date_from=01/07/2025&date_to=2025-07-03", "date_from"),
+        ("date_from=2025-07-03&date_to=2025-07-01", "date_to"),
+        ("date_from=2022-07-01&date_to=2025-07-01", "date_to"),
+        ("date_from=0001-01-01&date_to=2025-07-01", "date_from"),
+        ("date_from=2025-07-01&date_to=2999-01-01", "date_to"),
+        (f"{PERIOD}&commune=1975", "commune"),
+        (f"{PERIOD}&commune=99999", "commune"),
+    ],
+)
+def test_daily_stats_bad_params_answer_400_as_the_report_does(
+    city_office, reference_data, query, field
+):
+    """``DailyStatFilter`` validates with the period report's rule: the same field, the same
+    message, in the client's language."""
+    for language in ("vi", "en"):
+        daily = client_for(city_office).get(f"{DAILY}?{query}", HTTP_ACCEPT_LANGUAGE=language)
+        report = client_for(city_office).get(f"{REPORT}?{query}", HTTP_ACCEPT_LANGUAGE=language)
+
+        assert daily.status_code == report.status_code == 400
+        assert list(daily.json()) == [field]
+        assert daily.json() == report.json()
+
+
+def test_daily_stats_one_date_alone_is_checked_too(city_office, reference_data):
+    assert list(client_for(city_office).get(f"{DAILY}?date_from=0001-01-01").json()) == [
+        "date_from"
+    ]
+    assert list(client_for(city_office).get(f"{DAILY}?date_to=2999-01-01").json()) == ["date_to"]
+    assert client_for(city_office).get(f"{DAILY}?date_from=2025-07-01").status_code == 200
+
+
+def test_daily_stats_comma_separated_units(figures, city_office):
+    data = client_for(city_office).get(f"{DAILY}?{PERIOD}&commune={UNIT_A},{UNIT_B}").json()
+
+    assert {row["commune"] for row in data["results"]} == {UNIT_A, UNIT_B}
+    assert data["count"] == 6

@@ -322,7 +322,6 @@ def test_tasks_are_named_acks_late_and_retry_transient_errors():
 
     for task, name in [
         (tasks.recompute_unit_days, "stats.recompute_unit_days"),
-        (tasks.recompute_range, "stats.recompute_range"),
         (tasks.recompute_yesterday, "stats.recompute_yesterday"),
     ]:
         assert task.name == name

@@ -7,11 +7,14 @@ renamed back to ``records_dailystat`` / ``records_statslatechange``, the content
 old code had them), fingerprints every table by SQL, migrates forward and compares.
 """
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -82,8 +85,8 @@ def test_a_database_of_the_old_layout_keeps_its_records_history_and_figures(sett
             # A recompute owed, as a record change on the old code would have noted it.
             cursor.execute(
                 "INSERT INTO records_statslatechange (unit_id, day, noted_at)"
-                " SELECT id, DATE '2025-07-03', CURRENT_TIMESTAMP FROM communes_commune"
-                " ORDER BY code LIMIT 2"
+                " SELECT id, %s, %s FROM communes_commune ORDER BY code LIMIT 2",
+                [date(2025, 7, 3), timezone.now()],
             )
         readers = Group.objects.create(name="figures readers")
         readers.permissions.add(

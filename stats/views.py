@@ -7,10 +7,8 @@ record list filtered to exactly the records behind it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -24,60 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from records.models import Channel, Outcome
 from stats.charts import rate_line, stacked_bars
+from stats.forms import PERIODS, SHORTCUTS, SORTS, DashboardForm, resolve_period
 from stats.models import DailyStat
-from stats.reports import HIGHLIGHT_MIN_RECORDS, period_report, period_too_long
+from stats.reports import HIGHLIGHT_MIN_RECORDS, period_report
 from stats.selectors import stats_units_for_user
-
-PERIODS = [
-    ("today", _("Today")),
-    ("last7", _("Last 7 days")),
-    ("month", _("This month")),
-    ("custom", _("Custom")),
-]
-SORTS = {
-    "received": ("received", _("received")),
-    "online": ("online_rate", _("online rate")),
-    "handling": ("handling_rate", _("handling rate")),
-}
-
-
-class DashboardForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    commune = forms.MultipleChoiceField(label=_("Units"), required=False)
-    sort = forms.ChoiceField(
-        choices=[(key, label) for key, (_, label) in SORTS.items()], required=False
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [(unit.code, unit.name) for unit in units]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("period") in SHORTCUTS:
-            # The page pre-fills the dates it shows; with a shortcut chosen they are not used,
-            # so whatever they hold is no error.
-            for name in ("date_from", "date_to"):
-                self.errors.pop(name, None)
-                data.pop(name, None)
-            return data
-        if data.get("period") == "custom" or (data.get("date_from") and data.get("date_to")):
-            start, end = data.get("date_from"), data.get("date_to")
-            if not start or not end:
-                raise forms.ValidationError(_("Choose both dates of the period."))
-            if end < start:
-                self.add_error("date_to", _("The end is before the start."))
-            elif end > timezone.localdate():
-                self.add_error("date_to", _("The period cannot end after today."))
-            elif period_too_long(start, end):
-                self.add_error("date_to", _("A period is at most three years."))
-        return data
 
 
 def _query_with(request, **values) -> str:
@@ -86,38 +34,6 @@ def _query_with(request, **values) -> str:
     for name, value in values.items():
         query[name] = value
     return query.urlencode()
-
-
-SHORTCUTS = {
-    "today": lambda today: (today, today),
-    "last7": lambda today: (today - timedelta(days=6), today),
-    "month": lambda today: (today.replace(day=1), today),
-}
-
-
-def default_period(today: date) -> tuple[date, date]:
-    """``DASHBOARD_DEFAULT_PERIOD`` (the demo opens on 1–11 July 2025), else the last 7 days."""
-    configured = settings.DASHBOARD_DEFAULT_PERIOD
-    if configured:
-        return configured
-    return SHORTCUTS["last7"](today)
-
-
-def resolve_period(data: dict, today: date) -> tuple[date, date, str]:
-    """The dates the page shows and the picker's value for the cleaned form ``data``.
-
-    A chosen shortcut (today, last 7 days, this month) wins over the date fields, which the
-    page pre-fills with the dates it shows; the dates count when the period is "custom", or
-    when they come alone (links). With nothing chosen: ``default_period``, the picker showing
-    the shortcut it equals, else "custom"."""
-    period = data.get("period") or ""
-    if period in SHORTCUTS:
-        return *SHORTCUTS[period](today), period
-    if data.get("date_from") and data.get("date_to"):
-        return data["date_from"], data["date_to"], "custom"
-    start, end = default_period(today)
-    shown = next((key for key, dates in SHORTCUTS.items() if dates(today) == (start, end)), None)
-    return start, end, shown or "custom"
 
 
 def _summary(report) -> str:
@@ -318,7 +234,7 @@ def dashboard(request):
         "export_query": export_query,
         "single": single,
     }
-    return render(request, "records/dashboard.html", context)
+    return render(request, "stats/dashboard.html", context)
 
 
 HOME_CARDS = ["card-received", "card-online", "card-handling", "card-on-time", "card-overdue"]
@@ -347,4 +263,4 @@ def city_home(request):
             }
         )
     context = {"periods": periods, "units": units, "as_of": figures_as_of(units)}
-    return render(request, "records/city_home.html", context)
+    return render(request, "stats/city_home.html", context)
