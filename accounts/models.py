@@ -76,24 +76,35 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.role in UNIT_ROLES:
-            if not self.commune_id:
-                errors["commune"] = _("A clerk or commune leader must belong to a unit.")
-            if self.agent_point_id:
-                errors["agent_point"] = _("Only post office staff belong to an agent point.")
-        elif self.role == Role.POST_STAFF:
-            if not self.agent_point_id:
-                errors["agent_point"] = _("Post office staff must belong to an agent point.")
-            if self.commune_id:
-                errors["commune"] = _("Post office staff belong to an agent point, not a unit.")
-        elif self.role in CITY_WIDE_ROLES:
-            if self.commune_id:
-                errors["commune"] = _("City-wide roles do not belong to a unit.")
-            if self.agent_point_id:
-                errors["agent_point"] = _("City-wide roles do not belong to an agent point.")
+        errors = self._workplace_errors()
         if errors:
             raise ValidationError(errors)
+
+    def _workplace_errors(self) -> dict:
+        """The unit and agent point fields that do not fit the role, with why: each role
+        requires (True) or forbids (False) each of them."""
+        if self.role in UNIT_ROLES:
+            rules = {
+                "commune": (True, _("A clerk or commune leader must belong to a unit.")),
+                "agent_point": (False, _("Only post office staff belong to an agent point.")),
+            }
+        elif self.role == Role.POST_STAFF:
+            rules = {
+                "agent_point": (True, _("Post office staff must belong to an agent point.")),
+                "commune": (False, _("Post office staff belong to an agent point, not a unit.")),
+            }
+        elif self.role in CITY_WIDE_ROLES:
+            rules = {
+                "commune": (False, _("City-wide roles do not belong to a unit.")),
+                "agent_point": (False, _("City-wide roles do not belong to an agent point.")),
+            }
+        else:
+            return {}
+        return {
+            name: message
+            for name, (required, message) in rules.items()
+            if bool(getattr(self, f"{name}_id")) != required
+        }
 
     def save(self, *args, **kwargs):
         # The Django admin is the city office's tool: staff status follows the role.

@@ -497,14 +497,7 @@ def check_records(results: list[ClerkResult]) -> dict:
 
     from records.models import Record, RecordSequence
 
-    seen: dict[str, Seen] = {}
-    duplicates = []
-    for result in results:
-        duplicates += result.duplicates
-        for code, record in result.records.items():
-            if code in seen:
-                duplicates.append(code)
-            seen[code] = record
+    seen, duplicates = _seen_by_clerks(results)
     rows = list(
         Record.objects.annotate(steps=Count("events")).values_list(
             "code",
@@ -520,7 +513,7 @@ def check_records(results: list[ClerkResult]) -> dict:
     duplicates += [code for code, count in in_db.items() if count > 1]
     missing = sorted(set(seen) - set(in_db))
     unknown = sorted(code or "(no code)" for code in set(in_db) - set(seen))
-    wrong_status, wrong_history, wrong_unit = [], [], []
+    wrong = {"wrong_status": [], "wrong_history": [], "wrong_unit": []}
     numbers: dict[tuple[int, date], list[int]] = defaultdict(list)
     days = set()
     for code, unit_code, agency, unit_id, status, events, received_at in rows:
@@ -528,27 +521,15 @@ def check_records(results: list[ClerkResult]) -> dict:
         days.add(day)
         match = CODE.match(code or "")
         if match is None or match["day"] != f"{day:%y%m%d}" or match["agency"] != agency:
-            wrong_unit.append(code)
+            wrong["wrong_unit"].append(code)
             continue
         numbers[(unit_id, day)].append(int(match["number"]))
-        mine = seen.get(code)
-        if mine is None:
-            continue
-        if mine.unit != unit_code:
-            wrong_unit.append(code)
-        if mine.status != status:
-            wrong_status.append(f"{code}: {status} in the database, {mine.status} seen")
-        if mine.steps != events:
-            wrong_history.append(f"{code}: {events} events, {mine.steps} successful writes")
+        if code in seen:
+            _compare_seen(wrong, code, seen[code], unit_code, status, events)
     sequences = {
         (row.unit_id, row.day): row.last_number
         for row in RecordSequence.objects.filter(day__in=days)
     }
-    gaps = []
-    for key, issued in sorted(numbers.items()):
-        expected = list(range(1, len(issued) + 1))
-        if sorted(issued) != expected or sequences.get(key) != len(issued):
-            gaps.append(f"unit {key[0]} {key[1]}: {len(issued)} codes, last {sequences.get(key)}")
     return {
         "records": len(rows),
         "codes_seen": len(seen),
@@ -557,11 +538,42 @@ def check_records(results: list[ClerkResult]) -> dict:
         "duplicates": sorted(set(duplicates)),
         "missing": missing,
         "unknown": unknown,
-        "gaps": gaps,
-        "wrong_status": wrong_status,
-        "wrong_history": wrong_history,
-        "wrong_unit": wrong_unit,
+        "gaps": _sequence_gaps(numbers, sequences),
+        **wrong,
     }
+
+
+def _seen_by_clerks(results: list[ClerkResult]) -> tuple[dict[str, Seen], list[str]]:
+    """The records the clerks saw created, by code, and the codes they saw twice."""
+    seen: dict[str, Seen] = {}
+    duplicates = []
+    for result in results:
+        duplicates += result.duplicates
+        for code, record in result.records.items():
+            if code in seen:
+                duplicates.append(code)
+            seen[code] = record
+    return seen, duplicates
+
+
+def _compare_seen(wrong: dict, code: str, mine: Seen, unit_code, status, events) -> None:
+    """What the database holds for a record against what its clerk saw."""
+    if mine.unit != unit_code:
+        wrong["wrong_unit"].append(code)
+    if mine.status != status:
+        wrong["wrong_status"].append(f"{code}: {status} in the database, {mine.status} seen")
+    if mine.steps != events:
+        wrong["wrong_history"].append(f"{code}: {events} events, {mine.steps} successful writes")
+
+
+def _sequence_gaps(numbers: dict, sequences: dict) -> list[str]:
+    """Units and days whose code numbers are not exactly 1..n with the sequence at n."""
+    gaps = []
+    for key, issued in sorted(numbers.items()):
+        expected = list(range(1, len(issued) + 1))
+        if sorted(issued) != expected or sequences.get(key) != len(issued):
+            gaps.append(f"unit {key[0]} {key[1]}: {len(issued)} codes, last {sequences.get(key)}")
+    return gaps
 
 
 def check_statistics(days: list[date]) -> dict:
@@ -722,6 +734,7 @@ def summarise(run: dict) -> str:
 
 def write_doc(run: dict, doc: Path) -> None:
     from django.db import connection
+    from django.utils import timezone
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -798,8 +811,8 @@ def write_doc(run: dict, doc: Path) -> None:
     )
     settings = (
         f"- {gunicorn}, Celery `--concurrency={run['celery']}` (prefork, as in "
-        "`docker-compose.yml`); run on "
-        f"{date.today().isoformat()}, {seconds:.1f} s from the first request to the last answer."
+        f"`docker-compose.yml`); run on {timezone.localdate().isoformat()}, {seconds:.1f} s "
+        "from the first request to the last answer."
     )
     if worker_class == "sync":
         settings += (
@@ -903,11 +916,7 @@ def main(argv=None) -> int:
         raise SystemExit("--clerks and --duration must be positive")
     signal.signal(signal.SIGTERM, interrupted)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
-    throttle = "The API throttles kept their production rates (1200 requests/min per clerk)."
-    extra = {"DB_CONN_MAX_AGE": str(args.conn_max_age)}
-    if os.environ.get("API_THROTTLE_USER"):
-        extra["API_THROTTLE_USER"] = os.environ["API_THROTTLE_USER"]
-        throttle = f"`API_THROTTLE_USER` was set to {extra['API_THROTTLE_USER']} for the run."
+    extra, throttle = portal_settings(args)
     logs = Path(tempfile.mkdtemp(prefix="hue-loadtest-"))
     print(f"Database {database_name()} (recreated), Redis {REDIS_URL} (flushed); logs in {logs}")
     recreate_database()
@@ -932,13 +941,7 @@ def main(argv=None) -> int:
             env, logs / "gunicorn.log", workers=args.workers, threads=args.threads
         )
         wait_until(lambda: "ready." in worker.log_text(100_000), 60, "celery worker", worker)
-        probe = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        probe.request("GET", "/healthz")
-        health = probe.getresponse()
-        health.read()
-        probe.close()
-        if health.status != 200:
-            raise RuntimeError(f"/healthz answered {health.status}\n{server.log_text()}")
+        check_health(server)
         warm_up(server.port, people[0]["token"], 2 * args.workers * args.threads)
         time.sleep(0.5)  # the warm-up's access-log lines are written
         log_start = server.log.stat().st_size
@@ -1015,14 +1018,41 @@ def main(argv=None) -> int:
         print("Interrupted: stopping the clients, gunicorn and the worker.")
         return 130
     finally:
-        stop.set()
-        monitor.finished.set()
-        for clerk in clerks:
-            clerk.join(5)
-        for child in (server, worker):
-            if child is not None:
-                child.stop()
+        stop_all(stop, monitor, clerks, (server, worker))
         print(f"Logs: {logs}")
+
+
+def portal_settings(args) -> tuple[dict[str, str], str]:
+    """The settings the portal's processes get on top of the load test's, and the sentence
+    about the API throttles for the report."""
+    throttle = "The API throttles kept their production rates (1200 requests/min per clerk)."
+    extra = {"DB_CONN_MAX_AGE": str(args.conn_max_age)}
+    if os.environ.get("API_THROTTLE_USER"):
+        extra["API_THROTTLE_USER"] = os.environ["API_THROTTLE_USER"]
+        throttle = f"`API_THROTTLE_USER` was set to {extra['API_THROTTLE_USER']} for the run."
+    return extra, throttle
+
+
+def check_health(server: Child) -> None:
+    """``/healthz`` answers 200 before the clerks start."""
+    probe = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    probe.request("GET", "/healthz")
+    health = probe.getresponse()
+    health.read()
+    probe.close()
+    if health.status != 200:
+        raise RuntimeError(f"/healthz answered {health.status}\n{server.log_text()}")
+
+
+def stop_all(stop: threading.Event, monitor: QueueMonitor, clerks: list, children) -> None:
+    """Stop the clients, then gunicorn and the worker (those that were started)."""
+    stop.set()
+    monitor.finished.set()
+    for clerk in clerks:
+        clerk.join(5)
+    for child in children:
+        if child is not None:
+            child.stop()
 
 
 if __name__ == "__main__":

@@ -260,7 +260,7 @@ def bench_change_latency() -> dict:
             return row["received"] if row else 0
 
         template = Record.objects.filter(status=Status.RETURNED).order_by("id").first()
-        moment = timezone.make_aware(datetime(2024, 7, 1, 15, 30))
+        moment = datetime(2024, 7, 1, 15, 30, tzinfo=timezone.get_current_timezone())
         for index in range(CHANGES):
             unit = template.receiving_unit
             before = received_on(unit.pk, moment.date())
@@ -292,6 +292,7 @@ def bench_change_latency() -> dict:
 
 def write_doc(info, full, report, change) -> str:
     from django.db import connection
+    from django.utils import timezone
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -344,7 +345,7 @@ records from `generate_records --count {COUNT} --start {GENERATE_START} --end {G
 
 - Machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {pg.split()[0]}
   and Redis on the same machine.
-- Run on {date.today().isoformat()}; the generated records are reused by a second run.
+- Run on {timezone.localdate().isoformat()}; the generated records are reused by a second run.
 
 {table}
 

@@ -5,7 +5,7 @@
   --exit-on-error`` restores it, in one transaction: a restore that fails half-way (a truncated
   file, a lost connection) changes nothing. Connection parameters come from the Django
   settings; the password goes to the client tools in ``PGPASSWORD``, never on the command line
-  (where ``ps`` would show it).
+  (where ``ps`` would show it): ``core.pg_client`` builds their arguments and environment.
 - SQLite (the embedded default of ``make run``): a consistent copy with sqlite3's online backup
   API, in both directions.
 
@@ -28,9 +28,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
+
+from core.pg_client import (
+    pg_dump_command,
+    pg_environment,
+    pg_restore_command,
+    psycopg_parameters,
+)
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
@@ -38,18 +46,6 @@ PG_CUSTOM_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # A file without these tables is not a backup of this portal.
 REQUIRED_TABLES = ("django_migrations", "records_record", "records_recordevent")
-# libpq settings a DATABASE_URL can carry as query parameters (Django puts them in OPTIONS),
-# passed to pg_dump/pg_restore as their environment variables.
-LIBPQ_ENVIRONMENT = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "sslcrl": "PGSSLCRL",
-    "connect_timeout": "PGCONNECT_TIMEOUT",
-    "target_session_attrs": "PGTARGETSESSIONATTRS",
-    "options": "PGOPTIONS",
-}
 _TABLE_DATA_ENTRY = re.compile(r"^\d+; \d+ \d+ TABLE DATA (\S+) (\S+)")
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
 
@@ -221,58 +217,6 @@ def file_kind(path: Path) -> str | None:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def pg_dump_command(database: dict, path: Path, *, program: str = "pg_dump") -> list[str]:
-    return [
-        program,
-        "--format=custom",
-        "--no-owner",
-        "--no-privileges",
-        f"--file={path}",
-        *_pg_connection_arguments(database),
-    ]
-
-
-def pg_restore_command(database: dict, path: Path, *, program: str = "pg_restore") -> list[str]:
-    return [
-        program,
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--no-privileges",
-        "--single-transaction",
-        "--exit-on-error",
-        *_pg_connection_arguments(database),
-        str(path),
-    ]
-
-
-def pg_environment(database: dict, base: dict | None = None) -> dict[str, str]:
-    """The client tools' environment: ``base`` (the process environment by default) with the
-    password in ``PGPASSWORD`` and the URL's libpq options (``sslmode``…)."""
-    environment = dict(os.environ if base is None else base)
-    if database.get("PASSWORD"):
-        environment["PGPASSWORD"] = str(database["PASSWORD"])
-    for option, variable in LIBPQ_ENVIRONMENT.items():
-        value = (database.get("OPTIONS") or {}).get(option)
-        if value not in (None, ""):
-            environment[variable] = str(value)
-    return environment
-
-
-def _pg_connection_arguments(database: dict) -> list[str]:
-    arguments = []
-    if database.get("HOST"):
-        arguments.append(f"--host={database['HOST']}")
-    if database.get("PORT"):
-        arguments.append(f"--port={database['PORT']}")
-    if database.get("USER"):
-        arguments.append(f"--username={database['USER']}")
-    # Never prompt for a password: fail instead (the password comes from PGPASSWORD or
-    # ~/.pgpass). The database is named with --dbname: without it pg_restore would print SQL.
-    arguments += ["--no-password", f"--dbname={database['NAME']}"]
-    return arguments
-
-
 def _client_tool(name: str) -> str:
     program = shutil.which(name)
     if program is None:
@@ -302,27 +246,11 @@ def _run(arguments: list[str], environment: dict[str, str], what: str, after: st
 
 
 def _server_major_version(database: dict) -> int | None:
-    import psycopg
-
     try:
         with psycopg.connect(**psycopg_parameters(database)) as connection:
             return connection.info.server_version // 10000
     except psycopg.Error as exc:
         raise BackupError(f"Cannot connect to {describe_database(database)}: {exc}") from None
-
-
-def psycopg_parameters(database: dict) -> dict:
-    parameters = {"dbname": database["NAME"], "connect_timeout": "10"}
-    for key, name in (("HOST", "host"), ("PORT", "port"), ("USER", "user")):
-        if database.get(key):
-            parameters[name] = str(database[key])
-    if database.get("PASSWORD"):
-        parameters["password"] = str(database["PASSWORD"])
-    for option in LIBPQ_ENVIRONMENT:
-        value = (database.get("OPTIONS") or {}).get(option)
-        if value not in (None, ""):
-            parameters[option] = str(value)
-    return parameters
 
 
 def _backup_postgresql(database: dict, path: Path) -> None:
@@ -354,8 +282,6 @@ def _postgresql_archive_tables(path: Path) -> set[str]:
 
 
 def _current_tables(database: dict) -> set[str]:
-    import psycopg
-
     query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
     try:
         with psycopg.connect(**psycopg_parameters(database)) as connection:

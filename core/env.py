@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import date
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -82,8 +84,6 @@ class Env:
 
     def date_range(self, name: str, default: str):
         """``YYYY-MM-DD:YYYY-MM-DD`` as a (start, end) pair of dates, or None when empty."""
-        from datetime import date
-
         value = self.str(name, default)
         if not value:
             return None
@@ -98,8 +98,6 @@ class Env:
         return start, end
 
     def database(self, name: str, default: str) -> dict:
-        import dj_database_url
-
         url = self.str(name, default)
         scheme = url.split(":", 1)[0]
         if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:

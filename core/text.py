@@ -1,6 +1,9 @@
 """Text helpers for Vietnamese: search that ignores diacritics."""
 
+import re
 import unicodedata
+
+from django.db.models import Q
 
 
 def fold(text: str) -> str:
@@ -20,10 +23,6 @@ def words_q(field: str, query: str):
     is still typing): "khai sinh giay" finds "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ
     cá nhân", and "phu xuan" finds Phú Xuân but not Thủy Xuân.
     """
-    import re
-
-    from django.db.models import Q
-
     words = fold(query).split()[:10]
     condition = Q()
     for index, word in enumerate(words):

@@ -30,9 +30,9 @@ from agent_points.models import AgentPoint
 from communes.models import Commune
 from core.text import fold
 from demo import people
+from demo.context import PROCEDURE_WEIGHTS
+from demo.office_time import random_office_time
 from demo.plan import apportion
-from demo.seed import PROCEDURE_WEIGHTS
-from demo.simulate import random_office_time
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
 from records.models import (

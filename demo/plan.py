@@ -80,29 +80,54 @@ def apportion(total: int, weights: list[float], caps: list[int] | None = None) -
     caps = list(caps) if caps is not None else [total] * n
     if sum(caps) < total:
         raise ValueError(f"caps {sum(caps)} cannot hold {total}")
+    result, fixed, remaining = _fill_to_caps(total, weights, caps)
+    shares = _free_shares(remaining, weights, caps, result, fixed)
+    for i, share in shares.items():
+        result[i] = min(int(share), caps[i])
+    _hand_out_remainders(total - sum(result), shares, caps, result)
+    return result
+
+
+def _fill_to_caps(
+    total: int, weights: list[float], caps: list[int]
+) -> tuple[list[int], list[bool], int]:
+    """Water-filling: the items whose share exceeds their cap are fixed at the cap, until no
+    share does. Returns the amounts so far (0 for the items not fixed), which items are fixed
+    and what is left to share."""
+    n = len(weights)
     result = [0] * n
     fixed = [False] * n
     remaining = total
-    while True:  # water-filling: items whose share exceeds their cap are fixed at the cap
+    while True:
         free = [i for i in range(n) if not fixed[i]]
         weight = sum(weights[i] for i in free)
         over = [i for i in free if weight and remaining * weights[i] / weight > caps[i]]
         if not over:
-            break
+            return result, fixed, remaining
         for i in over:
             fixed[i], result[i] = True, caps[i]
             remaining -= caps[i]
-    free = [i for i in range(n) if not fixed[i]]
+
+
+def _free_shares(
+    remaining: int, weights: list[float], caps: list[int], result: list[int], fixed: list[bool]
+) -> dict[int, float]:
+    """The exact (fractional) share of ``remaining`` of each item not fixed at its cap, in
+    proportion to the weights; equal shares among the items below their cap when no weight
+    is left."""
+    free = [i for i in range(len(weights)) if not fixed[i]]
     weight = sum(weights[i] for i in free)
     if not free or weight == 0:
-        free = [i for i in range(n) if result[i] < caps[i]]
-        weight = float(len(free))
-        shares = dict.fromkeys(free, remaining / weight) if free else {}
-    else:
-        shares = {i: remaining * weights[i] / weight for i in free}
-    for i, share in shares.items():
-        result[i] = min(int(share), caps[i])
-    left = total - sum(result)
+        free = [i for i in range(len(weights)) if result[i] < caps[i]]
+        return dict.fromkeys(free, remaining / float(len(free))) if free else {}
+    return {i: remaining * weights[i] / weight for i in free}
+
+
+def _hand_out_remainders(
+    left: int, shares: dict[int, float], caps: list[int], result: list[int]
+) -> None:
+    """Give the ``left`` units one by one to the items with the largest fractional share
+    (ties: the earlier item), in rounds, never past a cap."""
     order = sorted(shares, key=lambda i: (-(shares[i] - int(shares[i])), i))
     while left > 0:
         progressed = False
@@ -113,7 +138,6 @@ def apportion(total: int, weights: list[float], caps: list[int] | None = None) -
                 progressed = True
         if not progressed:
             raise ValueError("caps exhausted")
-    return result
 
 
 def unit_totals(units: list[UnitInfo]) -> dict[str, int]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from records.calendar import OFFICE_CLOSES, OFFICE_OPENS, WorkingCalendar
+from demo.office_time import Clock, random_office_time
+from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for, shift_for_pause
 from records.lifecycle import ACTIONS
 from records.models import (
@@ -24,10 +25,6 @@ from records.models import (
     Status,
     TimeUnit,
 )
-
-MORNING_ENDS = time(11, 30)
-AFTERNOON_STARTS = time(13, 0)
-OFFICE_MINUTES = 480  # 07:30–11:30 and 13:00–17:00
 
 SUPPLEMENT_REASONS = [
     "Bổ sung bản sao giấy tờ tùy thân của người yêu cầu.",
@@ -51,33 +48,6 @@ EXTEND_REASONS = [
     "Chờ kết quả xác minh từ đơn vị khác.",
 ]
 FEES = {"kinh-doanh-ho-kinh-doanh": 100_000, "dat-dai-giao-dat": 1_500_000}
-
-
-def office_moment(day: date, minute: int, second: int = 0) -> datetime:
-    """The ``minute``-th minute (0–479) of the office day, as a naive local datetime."""
-    start = datetime.combine(day, OFFICE_OPENS)
-    if minute >= 240:
-        start = datetime.combine(day, AFTERNOON_STARTS) - timedelta(minutes=240)
-    return start + timedelta(minutes=minute, seconds=second)
-
-
-def random_office_time(rng: random.Random, day: date, tz, *, morning_bias: float = 0.6):
-    """A random moment in the office hours of ``day`` (aware, in ``tz``)."""
-    if rng.random() < morning_bias:
-        minute = rng.randrange(0, 240)
-    else:
-        minute = rng.randrange(240, OFFICE_MINUTES)
-    return office_moment(day, minute, rng.randrange(60)).replace(tzinfo=tz)
-
-
-def office_minute_of(moment: datetime) -> int | None:
-    """Position of an aware local moment in its office day, or None outside office hours."""
-    clock = moment.time()
-    if OFFICE_OPENS <= clock < MORNING_ENDS:
-        return (clock.hour * 60 + clock.minute) - (7 * 60 + 30)
-    if AFTERNOON_STARTS <= clock < OFFICE_CLOSES:
-        return 240 + (clock.hour * 60 + clock.minute) - 13 * 60
-    return None
 
 
 @dataclass
@@ -227,48 +197,6 @@ class RecordLife:
         return self.step("extend", at, note=reason, data=data)
 
 
-@dataclass
-class Clock:
-    """Moves through office hours of working days."""
-
-    calendar: WorkingCalendar
-    tz: object
-
-    def after(self, moment: datetime, minutes: float) -> datetime:
-        """``minutes`` of office time after ``moment``, carried over lunch and into the next
-        working day when the office closes."""
-        local = moment.astimezone(self.tz)
-        day = local.date()
-        position = office_minute_of(local)
-        if position is None or not self.calendar.is_working_day(day):
-            if self.calendar.is_working_day(day) and local.time() < OFFICE_OPENS:
-                position = 0
-            elif self.calendar.is_working_day(day) and MORNING_ENDS <= local.time() < (
-                AFTERNOON_STARTS
-            ):
-                position = 240
-            else:
-                day, position = self.calendar.next_working_day(day), 0
-            local = office_moment(day, position).replace(tzinfo=self.tz)
-        target = position + minutes
-        while target >= OFFICE_MINUTES:
-            target -= OFFICE_MINUTES
-            day = self.calendar.next_working_day(day)
-        whole = int(target)
-        base = office_moment(day, whole, int((target - whole) * 60)).replace(tzinfo=self.tz)
-        if day == local.date() and base <= local:
-            return local + timedelta(minutes=minutes)  # within a minute: keep it monotonic
-        return base
-
-    def on_day(self, rng: random.Random, day: date, *, not_before: datetime) -> datetime:
-        """A random office moment of ``day`` not before ``not_before`` (or a little after it
-        when ``day`` is that moment's day)."""
-        local = not_before.astimezone(self.tz)
-        if day > local.date():
-            return random_office_time(rng, day, self.tz, morning_bias=0.5)
-        return self.after(not_before, rng.uniform(5, 90))
-
-
 def channel_return(rng: random.Random, channel: int, procedure) -> tuple[str, bool]:
     """How the result goes back, and whether it is electronic."""
     if channel == Channel.ONLINE:
@@ -297,101 +225,148 @@ def live(
     within the period, no late outcome), ``open`` (still being processed at the end).
     ``method``: how the result goes back (by post: taken over and delivered by the agent
     point); ``electronic``: whether the result is an electronic document.
+
+    The steps draw from ``rng`` in a fixed order: the demo figures depend on it.
     """
-    cal = life.calendar
-    fields = life.fields
-    received = fields["received_at"]
     immediate = procedure.time_unit == TimeUnit.IMMEDIATE
     multi_day = procedure.time_unit in (TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS)
-    if policy == "finish":
-        fate = "resolve"
-    else:
-        roll = rng.random()
-        fate = "resolve"
-        if not immediate and roll < 0.008:
-            fate = "stop"
-        elif not immediate and roll < 0.016:
-            fate = "withdraw"
-
-    if fields["channel"] == Channel.POSTAL and rng.random() < 0.9:
-        life.digitise(clock.after(received, rng.uniform(5, 60)))
-    if not immediate:
-        life.step("process", clock.after(life.last_at, rng.uniform(2, 45)))
+    fate = _fate(rng, policy=policy, immediate=immediate)
+    _intake(life, rng, clock, immediate=immediate)
     if policy == "open":
-        if multi_day and rng.random() < 0.3:
-            life.request_supplement(
-                clock.after(life.last_at, rng.uniform(30, 600)), rng.choice(SUPPLEMENT_REASONS)
-            )
+        _leave_open(life, rng, clock, multi_day=multi_day)
         return
-
     if multi_day and policy != "finish" and rng.random() < 0.05:
-        rounds = 2 if rng.random() < 0.12 else 1
-        for _ in range(rounds):
-            life.request_supplement(
-                clock.after(life.last_at, rng.uniform(30, 900)), rng.choice(SUPPLEMENT_REASONS)
-            )
-            life.step("supplement", clock.after(life.last_at, rng.uniform(400, 2000)))
+        _supplement_rounds(life, rng, clock)
     fee = FEES.get(procedure.key)
     if fee and policy != "finish" and rng.random() < 0.7:
-        life.step(
-            "request_payment", clock.after(life.last_at, rng.uniform(20, 300)), data={"amount": fee}
-        )
-        online = fields["channel"] == Channel.ONLINE
-        if life.step(
-            "paid", clock.after(life.last_at, rng.uniform(30, 1200)), data={"online": online}
-        ):
-            fields["paid_online"] = online
-
+        _pay_fee(life, rng, clock, fee)
     if fate in ("stop", "withdraw"):
-        moment = clock.after(life.last_at, rng.uniform(60, 2400))
-        if fate == "withdraw":
-            life.step("withdraw", moment, note=WITHDRAW_NOTE)
-            life.step("stop", clock.after(moment, rng.uniform(30, 960)), note=WITHDRAW_STOP)
-        else:
-            life.step("stop", moment, note=rng.choice(STOP_REASONS))
+        _stop(life, rng, clock, withdrawn=fate == "withdraw")
         return
-
     # Resolve: aim at an outcome, then let outcome_for say what it really is.
     if immediate:
         finish = clock.after(life.last_at, rng.uniform(5, 30))
     else:
-        due = fields["due_date"]
-        start_day = life.last_at.astimezone(clock.tz).date()
-        roll = rng.random()
-        if policy == "finish":
-            roll = min(roll, 0.9)
-        if roll < 0.64 and start_day < due:
-            span = cal.working_days_between(start_day, due) - 1
-            day = cal.add_working_days(start_day, rng.randint(0, max(span, 0)))
-        elif roll < 0.96 or not multi_day:
-            day = max(due, start_day)
-        else:
-            day = cal.add_working_days(max(due, start_day), rng.choice([1, 1, 2, 3, 5]))
-            if rng.random() < 0.5 and procedure.time_unit == TimeUnit.WORKING_DAYS:
-                letter = max(random_office_time(rng, due, clock.tz, morning_bias=1.0), life.last_at)
-                life.extend(
-                    letter, cal.add_working_days(day, rng.randint(0, 1)), rng.choice(EXTEND_REASONS)
-                )
-        if policy == "finish":
-            day = min(day, last_day)
-        finish = clock.on_day(rng, day, not_before=life.last_at)
-        if policy == "finish" and finish > life.end:
-            finish = life.last_at + timedelta(minutes=rng.uniform(3, 20))
+        finish = _finish_moment(life, rng, clock, procedure, policy=policy, last_day=last_day)
     if not life.step("resolve", finish):
         return
-    fields["e_result"] = electronic
+    life.fields["e_result"] = electronic
+    _return(life, rng, clock, procedure, method=method, finish=finish)
 
-    # Return the result.
+
+def _fate(rng: random.Random, *, policy: str, immediate: bool) -> str:
+    """``resolve``, ``stop`` (0.8 %) or ``withdraw`` (0.8 %); immediate procedures and the
+    ``finish`` policy always resolve."""
+    if policy == "finish":
+        return "resolve"
+    roll = rng.random()
+    if not immediate and roll < 0.008:
+        return "stop"
+    if not immediate and roll < 0.016:
+        return "withdraw"
+    return "resolve"
+
+
+def _intake(life: RecordLife, rng: random.Random, clock: Clock, *, immediate: bool) -> None:
+    """Most postal dossiers are digitised by the agent point; then processing starts (not for
+    immediate procedures)."""
+    if life.fields["channel"] == Channel.POSTAL and rng.random() < 0.9:
+        life.digitise(clock.after(life.fields["received_at"], rng.uniform(5, 60)))
+    if not immediate:
+        life.step("process", clock.after(life.last_at, rng.uniform(2, 45)))
+
+
+def _leave_open(life: RecordLife, rng: random.Random, clock: Clock, *, multi_day: bool) -> None:
+    """A record still open at the end of the period, some waiting for a supplement."""
+    if multi_day and rng.random() < 0.3:
+        life.request_supplement(
+            clock.after(life.last_at, rng.uniform(30, 600)), rng.choice(SUPPLEMENT_REASONS)
+        )
+
+
+def _supplement_rounds(life: RecordLife, rng: random.Random, clock: Clock) -> None:
+    """One supplement request and its supplement (two rounds for 12 %)."""
+    rounds = 2 if rng.random() < 0.12 else 1
+    for _ in range(rounds):
+        life.request_supplement(
+            clock.after(life.last_at, rng.uniform(30, 900)), rng.choice(SUPPLEMENT_REASONS)
+        )
+        life.step("supplement", clock.after(life.last_at, rng.uniform(400, 2000)))
+
+
+def _pay_fee(life: RecordLife, rng: random.Random, clock: Clock, fee: int) -> None:
+    """The unit asks for the fee; the applicant pays it (online when the record came so)."""
+    life.step(
+        "request_payment", clock.after(life.last_at, rng.uniform(20, 300)), data={"amount": fee}
+    )
+    online = life.fields["channel"] == Channel.ONLINE
+    if life.step("paid", clock.after(life.last_at, rng.uniform(30, 1200)), data={"online": online}):
+        life.fields["paid_online"] = online
+
+
+def _stop(life: RecordLife, rng: random.Random, clock: Clock, *, withdrawn: bool) -> None:
+    """Processing stopped: on the applicant's withdrawal, or refused on the merits."""
+    moment = clock.after(life.last_at, rng.uniform(60, 2400))
+    if withdrawn:
+        life.step("withdraw", moment, note=WITHDRAW_NOTE)
+        life.step("stop", clock.after(moment, rng.uniform(30, 960)), note=WITHDRAW_STOP)
+    else:
+        life.step("stop", moment, note=rng.choice(STOP_REASONS))
+
+
+def _finish_moment(
+    life: RecordLife, rng: random.Random, clock: Clock, procedure, *, policy: str, last_day: date
+) -> datetime:
+    """When a record with a time limit is resolved: before its due date (64 %), on it, or a
+    few working days late (4 %, half of them with an extension letter first). The ``finish``
+    policy keeps it on time and within the period."""
+    due = life.fields["due_date"]
+    start_day = life.last_at.astimezone(clock.tz).date()
+    roll = rng.random()
+    if policy == "finish":
+        roll = min(roll, 0.9)
+    multi_day = procedure.time_unit in (TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS)
+    if roll < 0.64 and start_day < due:
+        span = life.calendar.working_days_between(start_day, due) - 1
+        day = life.calendar.add_working_days(start_day, rng.randint(0, max(span, 0)))
+    elif roll < 0.96 or not multi_day:
+        day = max(due, start_day)
+    else:
+        day = _late_day(life, rng, clock, procedure, due=due, start_day=start_day)
+    if policy == "finish":
+        day = min(day, last_day)
+    finish = clock.on_day(rng, day, not_before=life.last_at)
+    if policy == "finish" and finish > life.end:
+        finish = life.last_at + timedelta(minutes=rng.uniform(3, 20))
+    return finish
+
+
+def _late_day(
+    life: RecordLife, rng: random.Random, clock: Clock, procedure, *, due: date, start_day: date
+) -> date:
+    """A day 1–5 working days past the due date; for half of the working-day procedures the
+    unit first sends an extension letter on the due date."""
+    cal = life.calendar
+    day = cal.add_working_days(max(due, start_day), rng.choice([1, 1, 2, 3, 5]))
+    if rng.random() < 0.5 and procedure.time_unit == TimeUnit.WORKING_DAYS:
+        letter = max(random_office_time(rng, due, clock.tz, morning_bias=1.0), life.last_at)
+        life.extend(
+            letter, cal.add_working_days(day, rng.randint(0, 1)), rng.choice(EXTEND_REASONS)
+        )
+    return day
+
+
+def _return(
+    life: RecordLife, rng: random.Random, clock: Clock, procedure, *, method: str, finish
+) -> None:
+    """The result goes back: online at once, by post through the agent point, or at the
+    counter (soon for the procedures done while the applicant waits). Some are not collected
+    yet at the end of the period."""
+    if method == ReturnMethod.POST:
+        _return_by_post(life, rng, clock, finish=finish)
+        return
     if method == ReturnMethod.ONLINE:
         moment = finish + timedelta(minutes=rng.uniform(1, 15))
-    elif method == ReturnMethod.POST:
-        if not life.take_over(clock.after(finish, rng.uniform(60, 600))):
-            return
-        if rng.random() < 0.06:
-            return  # at the agent point, not yet handed over
-        home = fields["result_delivery"] == ResultDelivery.BY_POST
-        life.deliver(clock.after(life.last_at, rng.uniform(60, 1440)), "home" if home else "point")
-        return
     elif procedure.time_unit in (TimeUnit.IMMEDIATE, TimeUnit.SAME_DAY) and rng.random() < 0.7:
         moment = clock.after(finish, rng.uniform(2, 60))  # the applicant waits at the desk
     else:
@@ -399,3 +374,13 @@ def live(
     if rng.random() < 0.06:
         return  # result ready, not yet collected
     life.return_result(moment, method)
+
+
+def _return_by_post(life: RecordLife, rng: random.Random, clock: Clock, *, finish) -> None:
+    """The agent point takes the result over and hands it over, at the point or at home."""
+    if not life.take_over(clock.after(finish, rng.uniform(60, 600))):
+        return
+    if rng.random() < 0.06:
+        return  # at the agent point, not yet handed over
+    home = life.fields["result_delivery"] == ResultDelivery.BY_POST
+    life.deliver(clock.after(life.last_at, rng.uniform(60, 1440)), "home" if home else "point")

@@ -10,6 +10,9 @@ from rest_framework import exceptions
 
 from accounts.models import UNIT_ROLES, Role
 from accounts.navigation import items_for
+from post.views import workspace as point_workspace
+from records.views import workspace as unit_workspace
+from stats.views import city_home
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +22,10 @@ def home(request):
     """A unit's staff land on their workspace, post office staff on their agent point's, the
     city office (and administrators) on the city's figures of today and this month."""
     if request.user.role in UNIT_ROLES:
-        from records.views import workspace
-
-        return workspace(request)
+        return unit_workspace(request)
     if request.user.role == Role.POST_STAFF:
-        from post.views import workspace
-
-        return workspace(request)
+        return point_workspace(request)
     if request.user.is_city_wide:
-        from stats.views import city_home
-
         return city_home(request)
     return render(request, "home.html", {"workplace": request.user.workplace})
 

@@ -7,14 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from records.enums import Channel
 
 
 def ensure_can_receive(actor, unit, *, channel=None) -> None:
     """Clerks receive for their own unit; post office staff receive postal dossiers for any
     unit (the dossier is then linked to their agent point); administrators receive for any.
     ``actor=None`` is the system (synchronisation, seeding)."""
-    from records.enums import Channel
-
     if actor is None or actor.is_admin:
         return
     if actor.role == Role.CLERK and actor.commune_id == unit.pk:

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.enums import Channel
@@ -34,7 +35,7 @@ def validate_personal_id(value: str, *, today: date | None = None) -> str:
         )
     century = 1900 + (int(value[3]) // 2) * 100
     birth_year = century + int(value[4:6])
-    if birth_year > (today or date.today()).year:
+    if birth_year > (today or timezone.localdate()).year:
         raise ValidationError(_("The personal ID number encodes a birth year in the future."))
     return value
 
@@ -90,8 +91,19 @@ def clean_applicant(channel: int, data: dict) -> dict:
 
     Returns the cleaned fields; raises ``ValidationError`` with a message per field.
     """
-    errors: dict[str, list] = {}
-    cleaned = {
+    cleaned = _stripped_applicant(data)
+    errors = _normalise_fields(cleaned)
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose a channel: in person, online or public postal service.")]
+        return _raise_or_return(errors, cleaned)
+    _check_channel_requirements(Channel(channel), cleaned, errors)
+    return _raise_or_return(errors, cleaned)
+
+
+def _stripped_applicant(data: dict) -> dict:
+    """The applicant fields of ``data`` with surrounding blanks removed (inner runs of blanks
+    collapsed in the name and the address)."""
+    return {
         "applicant_name": " ".join((data.get("applicant_name") or "").split()),
         "applicant_id_number": (data.get("applicant_id_number") or "").strip(),
         "applicant_old_id_number": (data.get("applicant_old_id_number") or "").strip(),
@@ -99,6 +111,12 @@ def clean_applicant(channel: int, data: dict) -> dict:
         "applicant_email": (data.get("applicant_email") or "").strip(),
         "applicant_address": " ".join((data.get("applicant_address") or "").split()),
     }
+
+
+def _normalise_fields(cleaned: dict) -> dict[str, list]:
+    """Check each field on its own and normalise the identifiers in ``cleaned`` (in place);
+    returns the messages per field."""
+    errors: dict[str, list] = {}
     if not cleaned["applicant_name"]:
         errors["applicant_name"] = [_("Enter the applicant's full name.")]
     elif len(cleaned["applicant_name"]) > 150:
@@ -116,11 +134,12 @@ def clean_applicant(channel: int, data: dict) -> dict:
                 errors[name] = exc.messages
     if len(cleaned["applicant_address"]) > 255:
         errors["applicant_address"] = [_("The address is too long (255 characters at most).")]
+    return errors
 
-    if channel not in Channel.values:
-        errors["channel"] = [_("Choose a channel: in person, online or public postal service.")]
-        return _raise_or_return(errors, cleaned)
-    for requirement in REQUIRED_BY_CHANNEL[Channel(channel)]:
+
+def _check_channel_requirements(channel: Channel, cleaned: dict, errors: dict) -> None:
+    """Add to ``errors`` a message for each thing ``channel`` needs that ``cleaned`` lacks."""
+    for requirement in REQUIRED_BY_CHANNEL[channel]:
         if requirement == "identity":
             if not cleaned["applicant_id_number"] and not cleaned["applicant_old_id_number"]:
                 errors.setdefault("applicant_id_number", []).append(
@@ -132,7 +151,6 @@ def clean_applicant(channel: int, data: dict) -> dict:
                 "applicant_address": _("An address is required for postal delivery."),
             }[requirement]
             errors.setdefault(requirement, []).append(message)
-    return _raise_or_return(errors, cleaned)
 
 
 def _raise_or_return(errors: dict, cleaned: dict) -> dict:

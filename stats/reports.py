@@ -1,17 +1,8 @@
 """Period reports: the city's figures (domain brief §4) for any range and any set of units,
 summed from ``DailyStat`` only (a report never scans the records).
 
-Definitions, all from counts, as percentages with two decimals (half up); a zero denominator
-gives None (null in JSON, "—" in text):
-
-- online rate = received online ÷ received;
-- handling rate = finished ÷ to handle, where to handle = received in the period + carried
-  over (open at the end of the day before the period);
-- on-time rate = (finished early + on time) ÷ finished;
-- 766 on-time rate = (finished early + on time + open at the end of the period and not past
-  its original appointment date) ÷ to handle (the index's reading: an extension does not move
-  the date, a record waiting for the citizen is not late);
-- digitisation rate = digitised ÷ received.
+The counts and rates, and their definitions, are ``stats.figures``'; the report's two
+sentences ``stats.bulletin``'s.
 
 Stocks (carried over, open and overdue at the end) are read from each unit's row of the day
 concerned. A report never extrapolates: days not computed yet (up to today) are computed
@@ -21,78 +12,40 @@ today.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from communes.models import Commune
+from stats.bulletin import summary_en, summary_vi
+from stats.figures import (
+    DAILY_COUNTS,
+    HIGHLIGHT_MIN_RECORDS,
+    RATE_FIELDS,
+    REPORT_COUNTS,
+    PeriodReport,
+    UnitFigures,
+    rate,
+    rates_of,
+)
 from stats.models import FLOW_FIELDS, STOCK_FIELDS, DailyStat
 from stats.services import ensure_computed
 
-STOCK_COUNTS = ["carried_over", "to_handle", *STOCK_FIELDS]
-REPORT_COUNTS = [*FLOW_FIELDS, *STOCK_COUNTS]
-RATE_FIELDS = [
-    "online_rate",
-    "handling_rate",
-    "on_time_rate",
-    "on_time_rate_766",
-    "digitisation_rate",
+# The figures are importable from here as before (the API, the dashboard, the exports, tests).
+__all__ = [
+    "DAILY_COUNTS",
+    "HIGHLIGHT_MIN_RECORDS",
+    "RATE_FIELDS",
+    "REPORT_COUNTS",
+    "PeriodReport",
+    "UnitFigures",
+    "period_report",
+    "report_as_dict",
+    "unit_figures_as_dict",
 ]
-DAILY_COUNTS = [*FLOW_FIELDS, *STOCK_FIELDS]
-HUNDREDTH = Decimal("0.01")
-# The rate highlights (highest handling rate, highest online rate) consider only units with at
-# least this many records in the rate's denominator (records to handle, records received).
-# Below 20 one record moves a rate by more than 5 points, so a unit with 2 records would "lead"
-# by chance (1/1 = 100%, or even 0/2 when no unit did better). Over 1–11 July 2025 the smallest
-# unit received 50 records, so every unit qualifies over a week or more; on a single day the
-# smallest units receive 5 to 10 and the day's highlight goes to a busier one. The bulletin and
-# the dashboard state the minimum.
-HIGHLIGHT_MIN_RECORDS = 20
-
-
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """``numerator / denominator`` as a percentage with two decimals, None if nothing to
-    divide by."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(HUNDREDTH, ROUND_HALF_UP)
-
-
-def rates_of(counts: dict[str, int]) -> dict[str, Decimal | None]:
-    on_time = counts["finished_early"] + counts["finished_on_time"]
-    still_in_time = counts["open_end"] - counts["overdue_original_end"]
-    return {
-        "online_rate": rate(counts["received_online"], counts["received"]),
-        "handling_rate": rate(counts["finished"], counts["to_handle"]),
-        "on_time_rate": rate(on_time, counts["finished"]),
-        "on_time_rate_766": rate(on_time + still_in_time, counts["to_handle"]),
-        "digitisation_rate": rate(counts["digitised"], counts["received"]),
-    }
-
-
-@dataclass
-class UnitFigures:
-    unit: Commune
-    counts: dict[str, int]
-    rates: dict[str, Decimal | None]
-
-
-@dataclass
-class PeriodReport:
-    date_from: date
-    date_to: date
-    units: list[Commune]
-    totals: dict[str, int]
-    rates: dict[str, Decimal | None]
-    rows: list[UnitFigures]
-    daily: list[dict]
-    highlights: dict[str, UnitFigures | None] = field(default_factory=dict)
-    summary_vi: str = ""
-    summary_en: str = ""
 
 
 def period_report(*, date_from: date, date_to: date, units: list[Commune]) -> PeriodReport:
@@ -210,173 +163,6 @@ def _highlights(rows: list[UnitFigures]) -> dict[str, UnitFigures | None]:
         "highest_handling_rate": _best(rows, "finished", "to_handle"),
         "highest_online_rate": _best(rows, "received_online", "received"),
     }
-
-
-# --- The bulletin's sentences ----------------------------------------------------------------
-
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def number_vi(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def number_en(value: int) -> str:
-    return f"{value:,}"
-
-
-def percent_vi(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}".replace(".", ",") + "%"
-
-
-def percent_en(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}%"
-
-
-def _day_vi(day: date, with_year: bool) -> str:
-    text = f"{day.day:02d}/{day.month}"
-    return f"{text}/{day.year}" if with_year else text
-
-
-def period_vi(date_from: date, date_to: date) -> str:
-    if date_from == date_to:
-        return f"Ngày {_day_vi(date_from, True)}"
-    same_year = date_from.year == date_to.year
-    return f"Từ ngày {_day_vi(date_from, not same_year)} đến {_day_vi(date_to, True)}"
-
-
-def period_en(date_from: date, date_to: date) -> str:
-    def full(day: date) -> str:
-        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-
-    if date_from == date_to:
-        return f"On {full(date_to)}"
-    if (date_from.year, date_from.month) == (date_to.year, date_to.month):
-        return f"From {date_from.day} to {full(date_to)}"
-    if date_from.year == date_to.year:
-        return f"From {date_from.day} {MONTHS_EN[date_from.month - 1]} to {full(date_to)}"
-    return f"From {full(date_from)} to {full(date_to)}"
-
-
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def _records_en(count: int) -> str:
-    return f"{number_en(count)} record" + ("" if count == 1 else "s")
-
-
-def summary_vi(report: PeriodReport) -> str:
-    """Two sentences in the style of the city's bulletin, in Vietnamese."""
-    totals, rates = report.totals, report.rates
-    single = len(report.units) == 1
-    who = report.units[0].name if single else f"{len(report.units)} xã, phường"
-    first = (
-        f"{period_vi(report.date_from, report.date_to)}, {who} tiếp nhận "
-        f"{number_vi(totals['received'])} hồ sơ, tỷ lệ trực tuyến "
-        f"{percent_vi(rates['online_rate'])}."
-    )
-    if single:
-        second = (
-            f"Tỷ lệ giải quyết {percent_vi(rates['handling_rate'])}, tỷ lệ đúng hạn "
-            f"{percent_vi(rates['on_time_rate'])}."
-        )
-        return f"{first} {second}"
-    parts = []
-    most = report.highlights.get("most_received")
-    if most:
-        parts.append(
-            f"{_lower_first(most.unit.name)} tiếp nhận nhiều nhất "
-            f"({number_vi(most.counts['received'])} hồ sơ)"
-        )
-    rates = []
-    handling = report.highlights.get("highest_handling_rate")
-    if handling:
-        rates.append(
-            f"{_lower_first(handling.unit.name)} có tỷ lệ giải quyết cao nhất "
-            f"({percent_vi(handling.rates['handling_rate'])})"
-        )
-    online = report.highlights.get("highest_online_rate")
-    if online:
-        rates.append(
-            f"{_lower_first(online.unit.name)} có tỷ lệ trực tuyến cao nhất "
-            f"({number_vi(online.counts['received_online'])}/"
-            f"{number_vi(online.counts['received'])} hồ sơ)"
-        )
-    if rates:
-        parts.append(
-            f"trong các đơn vị có từ {number_vi(HIGHLIGHT_MIN_RECORDS)} hồ sơ trở lên, "
-            + " và ".join(rates)
-        )
-    if not parts:
-        return f"{first} Chưa có số liệu để so sánh giữa các đơn vị."
-    second = "; ".join(parts)
-    return f"{first} {second[:1].upper()}{second[1:]}."
-
-
-def summary_en(report: PeriodReport) -> str:
-    """The same two sentences in English."""
-    totals, rates = report.totals, report.rates
-    single = len(report.units) == 1
-
-    def name(unit: Commune) -> str:
-        return unit.name_en or unit.name
-
-    who = name(report.units[0]) if single else f"the {len(report.units)} wards and communes"
-    first = (
-        f"{period_en(report.date_from, report.date_to)}, {who} received "
-        f"{_records_en(totals['received'])}, with an online rate of "
-        f"{percent_en(rates['online_rate'])}."
-    )
-    if single:
-        second = (
-            f"The handling rate was {percent_en(rates['handling_rate'])} and the on-time rate "
-            f"{percent_en(rates['on_time_rate'])}."
-        )
-        return f"{first} {second}"
-    parts = []
-    most = report.highlights.get("most_received")
-    if most:
-        parts.append(
-            f"{name(most.unit)} received the most ({_records_en(most.counts['received'])})"
-        )
-    rates = []
-    handling = report.highlights.get("highest_handling_rate")
-    if handling:
-        rates.append(
-            f"{name(handling.unit)} had the highest handling rate "
-            f"({percent_en(handling.rates['handling_rate'])})"
-        )
-    online = report.highlights.get("highest_online_rate")
-    if online:
-        verb = "" if handling else "had "
-        rates.append(
-            f"{name(online.unit)} {verb}the highest online rate "
-            f"({number_en(online.counts['received_online'])} of "
-            f"{_records_en(online.counts['received'])})"
-        )
-    if rates:
-        parts.append(
-            f"among units with at least {_records_en(HIGHLIGHT_MIN_RECORDS)}, "
-            + " and ".join(rates)
-        )
-    if not parts:
-        return f"{first} There are no figures to compare between units."
-    second = "; ".join(parts)
-    return f"{first} {second[:1].upper()}{second[1:]}."
 
 
 # --- Plain data for the API and the exports ------------------------------------------------

@@ -205,8 +205,42 @@ def _clean_new_record(
     result_delivery: str = ResultDelivery.AT_UNIT,
     desk: bool = False,
 ) -> dict:
-    errors: dict[str, list] = {}
+    """Every check of a new record, all errors at once: the channel, where the result goes,
+    the procedure, units and agent point, the applicant, the time."""
+    errors = _channel_and_delivery_errors(
+        channel=channel,
+        result_delivery=result_delivery,
+        agent_point=agent_point,
+        applicant=applicant,
+        desk=desk,
+    )
     fields: dict = {"channel": channel, "result_delivery": result_delivery}
+    fields.update(
+        _resolve_references(
+            errors,
+            procedure=procedure,
+            receiving_unit=receiving_unit,
+            handling_unit=handling_unit,
+            agent_point=agent_point,
+        )
+    )
+    try:
+        fields.update(clean_applicant(channel, applicant or {}))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        check_moment(moment, now)
+    except ValidationError as exc:
+        errors[moment_field] = exc.message_dict["at"]
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _channel_and_delivery_errors(
+    *, channel, result_delivery, agent_point, applicant, desk: bool
+) -> dict[str, list]:
+    errors: dict[str, list] = {}
     if desk and channel not in DESK_CHANNELS and channel in Channel.values:
         errors["channel"] = [
             _(
@@ -223,6 +257,14 @@ def _clean_new_record(
         and not (applicant or {}).get("applicant_address", "").strip()
     ):
         errors["applicant_address"] = [_("An address is required for postal delivery.")]
+    return errors
+
+
+def _resolve_references(
+    errors: dict, *, procedure, receiving_unit, handling_unit, agent_point
+) -> dict:
+    """The procedure, units and agent point named by key or code; their errors go into
+    ``errors``. The handling unit defaults to the receiving unit."""
     lookups = [
         ("procedure", Procedure, procedure, "key", _("Unknown or inactive procedure.")),
         ("receiving_unit", Commune, receiving_unit, "code", _("Unknown receiving unit.")),
@@ -233,6 +275,7 @@ def _clean_new_record(
         )
     if agent_point:
         lookups.append(("agent_point", AgentPoint, agent_point, "code", _("Unknown agent point.")))
+    fields = {}
     for field, model, value, lookup, message in lookups:
         try:
             fields[field] = _resolve(model, value, lookup, field, message)
@@ -240,14 +283,4 @@ def _clean_new_record(
             errors.update(exc.message_dict)
     if not handling_unit and "receiving_unit" in fields:
         fields["handling_unit"] = fields["receiving_unit"]
-    try:
-        fields.update(clean_applicant(channel, applicant or {}))
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        check_moment(moment, now)
-    except ValidationError as exc:
-        errors[moment_field] = exc.message_dict["at"]
-    if errors:
-        raise ValidationError(errors)
     return fields
