@@ -6,10 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from agent_points.models import AgentPoint, AgentPointKind, OnlineAssistance
@@ -22,10 +21,6 @@ from core.reference import (
     require,
     upsert,
 )
-from records.exceptions import RecordConflict
-from records.models import Channel, Record, ResultDelivery, ReturnMethod
-from records.permissions import ensure_can_act_at_point, ensure_can_digitise
-from records.services import apply_transition, record_receive_new
 
 BUNDLED_AGENT_POINTS_FILE = Path(__file__).resolve().parent / "data" / "hue_agent_points.json"
 
@@ -90,169 +85,15 @@ def load_agent_points(*, path: Path = BUNDLED_AGENT_POINTS_FILE) -> LoadReport:
     return report
 
 
-# --- Post-office work at an agent point ---------------------------------------------------------
-# Vietnam Post staff receive dossiers by post, digitise them, take results over from the unit
-# and deliver them. Each action is a lifecycle action of records.lifecycle with its own event,
-# so a record's history shows the chain unit → agent point → citizen.
+# --- Online assistance at an agent point ------------------------------------------------------
 
 MAX_DAILY_ASSISTANCE = 5000
-
-
-class DeliveryPlace(models.TextChoices):
-    AT_POINT = "point", gettext_lazy("at the agent point")
-    AT_HOME = "home", gettext_lazy("at the applicant's home")
 
 
 def _point_of(actor) -> AgentPoint:
     if actor is None or actor.role != Role.POST_STAFF or actor.agent_point_id is None:
         raise PermissionDenied(_("Only post office staff of an agent point may do this."))
     return actor.agent_point
-
-
-def postal_receive(
-    *,
-    actor,
-    procedure,
-    applicant: dict,
-    receiving_unit=None,
-    received_at=None,
-    digitised: bool = False,
-    result_delivery: str = ResultDelivery.BY_POST,
-    note: str = "",
-) -> Record:
-    """Receive a dossier sent by public postal service for a unit (by default the agent point's
-    own unit): a record with channel 3, linked to the staff member's agent point."""
-    point = _point_of(actor)
-    return record_receive_new(
-        actor=actor,
-        procedure=procedure,
-        receiving_unit=receiving_unit or point.commune,
-        channel=Channel.POSTAL,
-        applicant=applicant,
-        received_at=received_at,
-        agent_point=point,
-        digitised=digitised,
-        result_delivery=result_delivery,
-        note=note,
-    )
-
-
-def record_digitise(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
-    """Mark the input dossier digitised (at the unit's desk or at the record's agent point)."""
-
-    def change(current, calendar, moment, data):
-        if current.digitised:
-            raise RecordConflict(_("The dossier is already digitised."))
-        current.digitised = True
-
-    return apply_transition(
-        record,
-        "digitise",
-        actor,
-        at,
-        expected_version,
-        note,
-        change,
-        permission=ensure_can_digitise,
-    )
-
-
-def record_take_over(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
-    """The agent point takes the resolved result over from the unit, to hand it over at the
-    point or deliver it home. Only resolved records whose applicant asked for it."""
-
-    def change(current, calendar, moment, data):
-        if current.result_delivery == ResultDelivery.AT_UNIT:
-            raise RecordConflict(_("The applicant collects this result at the unit's desk."))
-        if current.result_at_point_since is not None:
-            raise RecordConflict(_("The result is already at the agent point."))
-        current.result_at_point_since = moment
-        data.update(from_unit=current.handling_unit.code, to_point=current.agent_point.code)
-
-    return apply_transition(
-        record,
-        "take_over",
-        actor,
-        at,
-        expected_version,
-        note,
-        change,
-        permission=ensure_can_act_at_point,
-    )
-
-
-def record_deliver(
-    *,
-    record: Record,
-    actor,
-    recipient_name: str,
-    place: str,
-    at=None,
-    expected_version=None,
-    note="",
-) -> Record:
-    """Hand the result to the citizen, at the point or at home: the record is returned."""
-    recipient_name = " ".join((recipient_name or "").split())
-    errors = {}
-    if not recipient_name:
-        errors["recipient_name"] = [_("Enter the name of the person who received the result.")]
-    if place not in DeliveryPlace.values:
-        errors["place"] = [_("Choose where the result was handed over.")]
-    if errors:
-        raise ValidationError(errors)
-
-    def change(current, calendar, moment, data):
-        if current.result_at_point_since is None:
-            raise RecordConflict(_("Take the result over from the unit first."))
-        current.returned_at = moment
-        current.return_method = ReturnMethod.POST
-        data.update(recipient_name=recipient_name, place=place, point=current.agent_point.code)
-
-    return apply_transition(
-        record,
-        "deliver",
-        actor,
-        at,
-        expected_version,
-        note,
-        change,
-        permission=ensure_can_act_at_point,
-    )
-
-
-def record_undeliverable(
-    *, record: Record, actor, reason: str, at=None, expected_version=None
-) -> Record:
-    """The result could not be delivered: it goes back to the unit's desk, with the reason."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the result could not be delivered.")]})
-
-    def change(current, calendar, moment, data):
-        if current.result_at_point_since is None:
-            raise RecordConflict(_("Take the result over from the unit first."))
-        current.result_at_point_since = None
-        current.result_delivery = ResultDelivery.AT_UNIT
-        data.update(back_to_unit=current.handling_unit.code, point=current.agent_point.code)
-
-    return apply_transition(
-        record,
-        "undeliverable",
-        actor,
-        at,
-        expected_version,
-        reason,
-        change,
-        permission=ensure_can_act_at_point,
-    )
-
-
-POINT_SERVICES = {
-    "digitise": record_digitise,
-    "take_over": record_take_over,
-    "deliver": record_deliver,
-    "undeliverable": record_undeliverable,
-}
 
 
 def record_online_assistance(*, actor, day: date, count: int) -> OnlineAssistance:

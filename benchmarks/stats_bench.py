@@ -225,7 +225,8 @@ def bench_change_latency() -> dict:
 
     from hue_admin.celery import app
     from records import services
-    from records.models import Record, Status
+    from records.enums import Status
+    from records.models import Record
     from stats.models import DailyStat
 
     assert not app.conf.task_always_eager, "the bench needs a real broker"
@@ -263,7 +264,7 @@ def bench_change_latency() -> dict:
         for index in range(CHANGES):
             unit = template.receiving_unit
             before = received_on(unit.pk, moment.date())
-            services.record_receive_new(
+            services.record_create_at_desk(
                 actor=None,
                 procedure=template.procedure,
                 receiving_unit=unit,

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from demo.office_time import Clock, random_office_time
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for, shift_for_pause
-from records.lifecycle import TRANSITIONS
+from records.lifecycle import ACTIONS
 from records.models import (
     PAUSED_STATUSES,
     Channel,
@@ -81,7 +81,7 @@ class RecordLife:
         if self.closed or at > self.end:
             self.closed = True
             return False
-        rule = TRANSITIONS[action]
+        rule = ACTIONS[action]
         current = self.fields
         from_status = current["status"] if self.events else None
         if self.events:

@@ -255,8 +255,9 @@ SPECTACULAR_SETTINGS = {
         "core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "RecordStatusEnum": "records.models.Status",
-        "ChannelEnum": "records.models.Channel",
+        "RecordStatusEnum": "records.enums.Status",
+        "ChannelEnum": "records.enums.Channel",
+        "ReturnMethodEnum": "records.enums.ReturnMethod",
     },
 }
 

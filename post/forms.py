@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agent_points.services import DeliveryPlace
 from communes.models import Commune
-from records.forms import NoteForm, ReasonForm, RecordReceiveForm
-from records.models import ResultDelivery
+from records.enums import ResultDelivery
+from records.forms import INPUT_FORMS, RecordReceiveForm
+from records.lifecycle import ACTIONS, Actor
 
 
 class PostalIntakeForm(RecordReceiveForm):
@@ -28,11 +28,6 @@ class PostalIntakeForm(RecordReceiveForm):
         self.fields["receiving_unit"].initial = point.commune.code
 
 
-class DeliverForm(NoteForm):
-    recipient_name = forms.CharField(label=_("Received by (full name)"), max_length=150)
-    place = forms.ChoiceField(label=_("Where"), choices=DeliveryPlace.choices)
-
-
 class OnlineAssistanceForm(forms.Form):
     day = forms.DateField(
         label=_("Day"),
@@ -43,9 +38,10 @@ class OnlineAssistanceForm(forms.Form):
     count = forms.IntegerField(label=_("Citizens helped to file online"), min_value=0)
 
 
+POINT_INPUT_FORMS = {**INPUT_FORMS, "postal_intake": PostalIntakeForm}
+# The forms of the agent point's buttons on a record page, from the lifecycle table.
 POINT_FORMS = {
-    "digitise": NoteForm,
-    "take_over": NoteForm,
-    "deliver": DeliverForm,
-    "undeliverable": ReasonForm,
+    action.name: POINT_INPUT_FORMS[action.inputs]
+    for action in ACTIONS.values()
+    if action.actor == Actor.POINT and action.is_transition and action.on_pages
 }

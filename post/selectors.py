@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from agent_points.models import OnlineAssistance
 from records.calendar import day_start
-from records.models import Channel, Record, ResultDelivery, Status
+from records.enums import Channel, ResultDelivery, Status
+from records.models import Record
 from records.selectors import records_for_user
 
 TO_POINT = [ResultDelivery.AT_POINT, ResultDelivery.BY_POST]

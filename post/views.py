@@ -1,6 +1,6 @@
 """Post office staff's workspace at an agent point. Reads go through the scoped selectors
 (records linked to their point only; another point's record is a 404), writes through
-agent_points.services."""
+records.services (actions of the lifecycle table whose actor is the agent point)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from agent_points.services import POINT_SERVICES, postal_receive, record_online_assistance
+from agent_points.services import record_online_assistance
 from post.forms import POINT_FORMS, OnlineAssistanceForm, PostalIntakeForm
 from post.selectors import (
     delivered_on,
@@ -22,10 +22,10 @@ from post.selectors import (
     results_to_take_over,
     results_waiting_at_point,
 )
-from records.lifecycle import ACTION_LABELS, POINT_ACTIONS, allowed_actions
-from records.models import AccessChannel, ResultDelivery
+from records.enums import AccessChannel
+from records.lifecycle import ACTION_LABELS, ACTIONS, POINT_ACTIONS
 from records.selectors import record_for_user, record_history, records_by_code_part
-from records.services import log_personal_data_access
+from records.services import ACTION_SERVICES, log_personal_data_access, postal_receive
 from records.views import errors_to_form, perform_action
 
 
@@ -109,15 +109,8 @@ def intake(request):
 
 
 def _point_actions(record, forms=None):
+    """The agent point's buttons on ``record``: the actions its status and state allow."""
     forms = forms or {}
-    possible = set(allowed_actions(record.status, POINT_ACTIONS))
-    if record.digitised:
-        possible.discard("digitise")
-    at_point = record.result_at_point_since is not None
-    if at_point or record.result_delivery == ResultDelivery.AT_UNIT:
-        possible.discard("take_over")
-    if not at_point:
-        possible -= {"deliver", "undeliverable"}
     return [
         {
             "name": name,
@@ -127,7 +120,7 @@ def _point_actions(record, forms=None):
             "url": reverse("post:act", kwargs={"code": record.code, "action": name}),
         }
         for name in POINT_ACTIONS
-        if name in possible
+        if ACTIONS[name].offered_on(record)
     ]
 
 
@@ -152,11 +145,11 @@ def record_page(request, code):
 @require_POST
 def act(request, code, action):
     _require_post_staff(request.user)
-    if action not in POINT_SERVICES:
+    if action not in POINT_FORMS:
         raise Http404
     record = _record_or_404(request.user, code)
     record, form, status = perform_action(
-        request, record, action, POINT_SERVICES[action], POINT_FORMS[action]
+        request, record, action, ACTION_SERVICES[action], POINT_FORMS[action]
     )
     if status == 302:
         return redirect("post:record", code=record.code)

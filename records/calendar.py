@@ -12,7 +12,8 @@ from functools import lru_cache
 import holidays
 from django.utils import timezone
 
-from records.models import CalendarDay, CalendarDayKind
+from records.enums import CalendarDayKind
+from records.models import CalendarDay
 
 
 def day_start(day: date) -> datetime:

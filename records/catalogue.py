@@ -11,7 +11,8 @@ from pathlib import Path
 from django.db import transaction
 
 from core.reference import LoadReport, ReferenceDataError, upsert
-from records.models import OnlineLevel, Procedure, TimeUnit
+from records.enums import OnlineLevel, TimeUnit
+from records.models import Procedure
 
 BUNDLED_PROCEDURES_FILE = Path(__file__).resolve().parent / "data" / "procedures.csv"
 REQUIRED_COLUMNS = ["key", "field_vi", "name_vi", "time_limit", "time_unit", "online_level"]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from records.calendar import SAME_DAY_CUTOFF, WorkingCalendar
-from records.models import Outcome, TimeUnit
+from records.enums import Outcome, TimeUnit
 
 
 def appointment_date(

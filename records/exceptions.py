@@ -4,7 +4,7 @@ these are conflicts with the record's current state (409)."""
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from records.lifecycle import ACTION_LABELS
+from records.lifecycle import action_label
 
 
 class RecordConflict(DomainError):
@@ -24,7 +24,3 @@ class InvalidTransition(RecordConflict):
             _("“%(action)s” is not allowed while the record is %(status)s.")
             % {"action": action_label(action), "status": status_label}
         )
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))

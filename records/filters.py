@@ -16,19 +16,18 @@ from drf_spectacular.utils import extend_schema_field
 from communes.models import Commune
 from core.text import words_q
 from records.calendar import day_start
-from records.models import (
+from records.enums import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     PAUSED_STATUSES,
     AccessChannel,
     Channel,
     Outcome,
-    Procedure,
-    Record,
     ReturnMethod,
     Status,
     TimeUnit,
 )
+from records.models import Procedure, Record
 from records.permissions import can_search_identifiers
 from records.selectors import overdue_on_q, overdue_q, promised_between_q
 from records.services import log_personal_data_access

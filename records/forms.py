@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agent_points.models import AgentPoint
 from communes.models import Commune
-from records.models import DESK_CHANNELS, Channel, Procedure, ResultDelivery, ReturnMethod
+from records.enums import DESK_CHANNELS, Channel, ResultDelivery
+from records.lifecycle import ACTIONS, FIELDS, INPUTS, Actor, InputField
+from records.models import Procedure
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,58 +107,42 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
-class NoteForm(ActionForm):
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+def form_field(spec: InputField) -> forms.Field:
+    """The form field of one action input of ``records.lifecycle.FIELDS``."""
+    options = {"label": spec.label, "required": spec.required_in_form}
+    if spec.kind == "text":
+        widget = forms.Textarea(attrs={"rows": 2}) if spec.multiline else None
+        return forms.CharField(max_length=spec.max_length, widget=widget, **options)
+    if spec.kind == "int":
+        return forms.IntegerField(min_value=spec.min_value, max_value=spec.max_value, **options)
+    if spec.kind == "bool":
+        return forms.BooleanField(**{**options, "required": False})
+    if spec.kind == "date":
+        return forms.DateField(widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d/%m/%Y"], **options)
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=spec.choices, **options)
+    raise ValueError(f"unknown input kind {spec.kind!r}")
 
 
-class ReasonForm(ActionForm):
-    reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+def _input_form(shape: str, fields: tuple[str, ...]) -> type[ActionForm]:
+    name = "".join(part.capitalize() for part in shape.split("_")) + "Form"
+    attributes = {field: form_field(FIELDS[field]) for field in fields}
+    return type(name, (ActionForm,), {"__module__": __name__, **attributes})
 
 
-class PaymentForm(NoteForm):
-    amount = forms.IntegerField(
-        label=_("Amount (đồng)"), required=False, min_value=0, max_value=10**12
-    )
+# One form class per input shape of the lifecycle table (NoteForm, ReasonForm, ...).
+INPUT_FORMS: dict[str, type[forms.Form]] = {
+    shape: _input_form(shape, fields) for shape, fields in INPUTS.items() if fields is not None
+}
+INPUT_FORMS["desk_intake"] = RecordReceiveForm
+NoteForm = INPUT_FORMS["note"]
+ReasonForm = INPUT_FORMS["reason"]
 
-
-class PaidForm(NoteForm):
-    online = forms.BooleanField(label=_("Paid online"), required=False)
-
-
-class ResolveForm(NoteForm):
-    e_result = forms.BooleanField(label=_("Electronic result issued"), required=False)
-
-
-class ReturnForm(NoteForm):
-    method = forms.ChoiceField(label=_("Return method"), choices=ReturnMethod.choices)
-
-
-class ExtendForm(ActionForm):
-    new_due_date = forms.DateField(
-        label=_("New appointment date"), widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
-    reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
+# The forms of the unit's buttons on a record page, from the table.
 ACTION_FORMS = {
-    "receive": NoteForm,
-    "refuse": ReasonForm,
-    "process": NoteForm,
-    "request_supplement": ReasonForm,
-    "supplement": NoteForm,
-    "request_payment": PaymentForm,
-    "paid": PaidForm,
-    "resolve": ResolveForm,
-    "withdraw": NoteForm,
-    "stop": ReasonForm,
-    "return": ReturnForm,
-    "extend": ExtendForm,
+    action.name: INPUT_FORMS[action.inputs]
+    for action in ACTIONS.values()
+    if action.actor == Actor.DESK and action.is_transition and action.on_pages
 }
 
 

@@ -9,19 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.text import fold
-
-
-class TimeUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("working days")
-    CALENDAR_DAYS = "calendar_days", _("calendar days")
-    SAME_DAY = "same_day", _("same day")
-    IMMEDIATE = "immediate", _("immediate")
-
-
-class OnlineLevel(models.TextChoices):
-    FULL = "full", _("full-process online")
-    PARTIAL = "partial", _("partly online")
-    NONE = "none", _("not online")
+from records.enums import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    AccessChannel,
+    CalendarDayKind,
+    Channel,
+    OnlineLevel,
+    Outcome,
+    ResultDelivery,
+    ReturnMethod,
+    Status,
+    TimeUnit,
+)
+from records.lifecycle import action_label
 
 
 class Procedure(TimeStampedModel):
@@ -66,11 +67,6 @@ class Procedure(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
-class CalendarDayKind(models.TextChoices):
-    DAY_OFF = "day_off", _("extra day off")
-    WORKING_DAY = "working_day", _("working day (swapped Saturday)")
-
-
 class CalendarDay(TimeStampedModel):
     """An override of the national calendar published by the city: an extra day off, or a
     Saturday/Sunday worked in exchange for a bridge day."""
@@ -86,68 +82,6 @@ class CalendarDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"
-
-
-class Channel(models.IntegerChoices):
-    """National channel codes."""
-
-    IN_PERSON = 1, _("in person")
-    ONLINE = 2, _("online")
-    POSTAL = 3, _("public postal service")
-
-
-# What a dossier received at the desk can come by: an online dossier only comes from an online
-# submission (``record_submit``, then ``record_receive``), never typed in at the counter.
-DESK_CHANNELS = (Channel.IN_PERSON, Channel.POSTAL)
-
-
-class Status(models.IntegerChoices):
-    """Statuses with the codes of the National Public Service Portal."""
-
-    SUBMITTED = 1, _("submitted")
-    RECEIVED = 2, _("received")
-    REFUSED = 3, _("refused")
-    PROCESSING = 4, _("processing")
-    SUPPLEMENT_REQUESTED = 5, _("supplement requested")
-    AWAITING_PAYMENT = 6, _("awaiting payment")
-    WITHDRAWAL_REQUESTED = 7, _("withdrawal requested")
-    STOPPED = 8, _("stopped")
-    RESOLVED = 9, _("resolved")
-    RETURNED = 10, _("returned")
-
-
-OPEN_STATUSES = frozenset(
-    {
-        Status.RECEIVED,
-        Status.PROCESSING,
-        Status.SUPPLEMENT_REQUESTED,
-        Status.AWAITING_PAYMENT,
-        Status.WITHDRAWAL_REQUESTED,
-    }
-)
-PAUSED_STATUSES = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
-FINISHED_STATUSES = frozenset({Status.STOPPED, Status.RESOLVED, Status.RETURNED})
-
-
-class Outcome(models.TextChoices):
-    EARLY = "early", _("early")
-    ON_TIME = "on_time", _("on time")
-    LATE = "late", _("late")
-
-
-class ReturnMethod(models.TextChoices):
-    COUNTER = "counter", _("at the counter")
-    POST = "post", _("by post")
-    ONLINE = "online", _("electronically")
-
-
-class ResultDelivery(models.TextChoices):
-    """Where the applicant wants the result: at the unit's desk, at the agent point, or
-    delivered home by Vietnam Post."""
-
-    AT_UNIT = "unit", _("at the unit's desk")
-    AT_POINT = "point", _("at the agent point")
-    BY_POST = "post", _("delivered home by post")
 
 
 class Record(TimeStampedModel):
@@ -343,9 +277,7 @@ class RecordEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from records.lifecycle import ACTION_LABELS
-
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return action_label(self.action)
 
 
 class RecordSequence(models.Model):
@@ -362,12 +294,6 @@ class RecordSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}: {self.last_number}"
-
-
-class AccessChannel(models.TextChoices):
-    API = "api", _("API")
-    WEB = "web", _("web page")
-    EXPORT = "export", _("export")
 
 
 class PersonalDataAccess(models.Model):

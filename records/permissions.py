@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from records.models import Channel
+from records.enums import Channel
 
 
 def ensure_can_receive(actor, unit, *, channel=None) -> None:

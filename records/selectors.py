@@ -8,15 +8,8 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
-from records.models import (
-    OPEN_STATUSES,
-    PAUSED_STATUSES,
-    Channel,
-    Procedure,
-    Record,
-    RecordEvent,
-    Status,
-)
+from records.enums import OPEN_STATUSES, PAUSED_STATUSES, Channel, Status
+from records.models import Procedure, Record, RecordEvent
 
 
 def records_for_user(user) -> QuerySet[Record]:

@@ -5,41 +5,30 @@ and room for both signatures, as on the official form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import Role
-from records.models import Outcome, Record, RecordEvent
+from records.enums import Outcome
+from records.lifecycle import (
+    ACTIONS,
+    APPLICANT,
+    DESK,
+    GIVER,
+    POINT,
+    RECEIVER,
+    SECTION,
+    Handover,
+)
+from records.models import Record, RecordEvent
 
-APPLICANT, DESK, SECTION, POINT = "applicant", "desk", "section", "point"
-GIVER, RECEIVER = "giver", "receiver"
-
-# action: (who gives, who receives, the side the officer doing the step is on). DESK is the
-# receiving unit's one-stop desk, SECTION the handling unit's specialist section, POINT the
-# record's agent point; an officer of an agent point is always on the POINT side.
-HANDOVERS: dict[str, tuple[str, str | None, str]] = {
-    "submit": (APPLICANT, DESK, RECEIVER),
-    "receive": (APPLICANT, DESK, RECEIVER),
-    "refuse": (DESK, APPLICANT, GIVER),
-    "process": (DESK, SECTION, GIVER),
-    "request_supplement": (SECTION, APPLICANT, GIVER),
-    "supplement": (APPLICANT, DESK, RECEIVER),
-    "request_payment": (DESK, APPLICANT, GIVER),
-    "paid": (APPLICANT, DESK, RECEIVER),
-    "resolve": (SECTION, DESK, GIVER),
-    "withdraw": (APPLICANT, DESK, RECEIVER),
-    "stop": (SECTION, APPLICANT, GIVER),
-    "return": (DESK, APPLICANT, GIVER),
-    "extend": (SECTION, APPLICANT, GIVER),
-    "update": (DESK, None, GIVER),
-    "digitise": (POINT, None, GIVER),
-    "take_over": (DESK, POINT, RECEIVER),
-    "deliver": (POINT, APPLICANT, GIVER),
-    "undeliverable": (POINT, DESK, GIVER),
-}
+# Who gives, who receives at each step: the handover of the event's action in the lifecycle
+# table. DESK is the receiving unit's one-stop desk, SECTION the handling unit's specialist
+# section, POINT the record's agent point; an officer of an agent point is always on POINT.
+UNKNOWN_STEP = Handover(DESK, None, GIVER)
 
 
 @dataclass(frozen=True)
@@ -85,7 +74,8 @@ def control_slip_rows(record: Record, events) -> list[ControlRow]:
     """One row per event of ``record`` (``events`` in order, with their actors)."""
     rows = []
     for number, event in enumerate(events, start=1):
-        giver, receiver, actor_side = HANDOVERS.get(event.action, (DESK, None, GIVER))
+        entry = ACTIONS.get(event.action)
+        giver, receiver, actor_side = astuple(entry.handover if entry else UNKNOWN_STEP)
         outcome = event.data.get("outcome")
         rows.append(
             ControlRow(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from records.models import Channel
+from records.enums import Channel
 
 # Province codes of birth registration (Circular 07/2016/TT-BCA), digits 1–3 of the 12-digit
 # personal identification number. Hue (formerly Thừa Thiên Huế) is 046.

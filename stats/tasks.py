@@ -14,6 +14,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from records.lifecycle import Figures, Since
 from stats import services
 
 logger = logging.getLogger(__name__)
@@ -28,13 +29,6 @@ TASK_OPTIONS = {
     "max_retries": 8,
     "ignore_result": True,  # nobody reads them; the figures are in DailyStat
 }
-
-# Actions that change no figure: the status stays open (or the result moves between desks)
-# and no date a figure uses moves. (A pause or an extension changes the overdue stocks from
-# its day on.)
-NEUTRAL_ACTIONS = frozenset({"process", "take_over", "undeliverable"})
-# Actions that change figures dated by the submission or the receipt.
-INTAKE_ACTIONS = frozenset({"submit", "receive", "refuse", "digitise"})
 
 
 @shared_task(name="stats.recompute_unit_days", **TASK_OPTIONS)
@@ -75,24 +69,27 @@ def recompute_noted() -> int:
     return result.rows
 
 
-def affected_start(*, record, action: str, at: datetime, data: dict) -> date | None:
-    """The first local day whose figures a change of ``record`` by ``action`` at ``at`` can
-    alter, or None when it alters none.
+def affected_start(*, record, figures: Figures, at: datetime, data: dict) -> date | None:
+    """The first local day whose figures a change of ``record`` at ``at`` can alter, or None
+    when it alters none. ``figures`` is the action's effect from the lifecycle table
+    (``records.lifecycle.ACTIONS``).
 
-    Finishing and returning are dated by ``at``; a receipt or a refusal also changes the
-    submission day (the record stops counting as not accepted); a digitised flag changes the
-    receipt day; the end of a pause moves the appointment date, which changes the overdue
-    stock of days since the receipt. Every later day's end-of-day stock can change too, so
-    the recompute runs from this day to today.
+    Finishing, returning, pausing, extending are dated by ``at`` (``Since.ACTION_DAY``); a
+    receipt, a refusal or a digitised flag also changes the submission and the receipt day
+    (``Since.INTAKE_DAY``: the record stops counting as not accepted, or counts as
+    digitised); a correction counts only when it changes one of ``only_if_changed``; the end
+    of a pause moves the appointment date, which changes the overdue stock of days since the
+    receipt, whatever the action. Every later day's end-of-day stock can change too, so the
+    recompute runs from this day to today.
     """
-    if action == "update" and "digitised" not in data.get("fields", ()):
+    if figures.only_if_changed and not figures.only_if_changed & set(data.get("fields", ())):
         return None
     moment = services.local_day(at)
     if "paused_working_days" in data:  # the appointment date moved
         return min(d for d in (moment, services.local_day(record.received_at)) if d)
-    if action in NEUTRAL_ACTIONS:
+    if figures.since is None:
         return None
-    if action in INTAKE_ACTIONS or action == "update":
+    if figures.since == Since.INTAKE_DAY:
         days = [
             services.local_day(record.submitted_at),
             services.local_day(record.received_at),
@@ -102,16 +99,19 @@ def affected_start(*, record, action: str, at: datetime, data: dict) -> date | N
     return moment
 
 
-def schedule_recompute_for_change(*, record, action: str, at: datetime, data: dict) -> None:
-    """Called by ``records.services`` inside the transaction that changes ``record``: note the
-    recompute of the receiving and the handling unit from the first affected day (same
-    transaction), and after commit queue it; the task clears the note once done.
+def schedule_recompute_for_change(
+    *, record, figures: Figures, at: datetime, data: dict, **_signal
+) -> None:
+    """The receiver of ``records.signals.record_changed`` (connected in ``StatsConfig.ready``),
+    called inside the transaction that changes ``record``: note the recompute of the
+    receiving and the handling unit from the first affected day (same transaction), and after
+    commit queue it; the task clears the note once done.
 
     A note left behind — the task could not be queued (Redis down; logged, never raised: the
     change is committed and the clerk carries on), or its worker died — is run by the sweep
     within minutes, or by the nightly job.
     """
-    start = affected_start(record=record, action=action, at=at, data=data or {})
+    start = affected_start(record=record, figures=figures, at=at, data=data or {})
     if start is None:
         return
     units = sorted({record.receiving_unit_id, record.handling_unit_id})

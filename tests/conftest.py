@@ -16,7 +16,8 @@ from agent_points.models import AgentPoint
 from communes.models import Commune
 from core import processes
 from hue_admin.celery import app
-from records.models import CalendarDay, CalendarDayKind
+from records.enums import CalendarDayKind
+from records.models import CalendarDay
 from tests.helpers import CHROMIUM, UNIT_A, UNIT_B, load_reference_data, make_user, require_service
 
 

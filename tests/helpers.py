@@ -70,12 +70,12 @@ APPLICANT = {
 def receive(actor, unit, *, procedure="ho-tich-khai-sinh-da-co-giay-to", channel=1, **kwargs):
     """Receive a valid record at ``unit`` (5 working days procedure by default). An online
     record (channel 2) comes the way online dossiers do: submitted, then received."""
-    from records.models import Channel
-    from records.services import record_receive, record_receive_new, record_submit
+    from records.enums import Channel
+    from records.services import record_create_at_desk, record_receive, record_submit
 
     kwargs.setdefault("applicant", APPLICANT)
     if channel != Channel.ONLINE:
-        return record_receive_new(
+        return record_create_at_desk(
             actor=actor, procedure=procedure, receiving_unit=unit, channel=channel, **kwargs
         )
     received_at = kwargs.pop("received_at", None)

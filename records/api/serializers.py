@@ -7,17 +7,9 @@ when the view says so (``show_identifiers`` in the context) — the view decides
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from records.lifecycle import allowed_actions
-from records.models import (
-    Channel,
-    Outcome,
-    Procedure,
-    Record,
-    RecordEvent,
-    ResultDelivery,
-    ReturnMethod,
-    Status,
-)
+from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
+from records.lifecycle import FIELDS, INPUTS, InputField, allowed_actions
+from records.models import Procedure, Record, RecordEvent
 from records.validation import mask_id, mask_phone
 
 IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
@@ -270,63 +262,41 @@ class ActionInput(serializers.Serializer):
     )
 
 
-class NoteInput(ActionInput):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+def serializer_field(spec: InputField) -> serializers.Field:
+    """The serializer field of one action input of ``records.lifecycle.FIELDS``."""
+    options: dict = {"required": spec.required}
+    if spec.help_text:
+        options["help_text"] = spec.help_text
+    if spec.kind == "text":
+        if not spec.required:
+            options["default"] = ""
+        return serializers.CharField(max_length=spec.max_length, allow_blank=True, **options)
+    if spec.kind == "int":
+        return serializers.IntegerField(
+            min_value=spec.min_value, max_value=spec.max_value, **options
+        )
+    if spec.kind == "bool":
+        return serializers.BooleanField(**{**options, "required": False, "default": False})
+    if spec.kind == "date":
+        return serializers.DateField(**options)
+    if spec.kind == "choice":
+        return serializers.ChoiceField(choices=list(spec.choices), **options)
+    raise ValueError(f"unknown input kind {spec.kind!r}")
 
 
-class ReasonInput(ActionInput):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+def _input_serializer(shape: str, fields: tuple[str, ...]) -> type[ActionInput]:
+    name = "".join(part.capitalize() for part in shape.split("_")) + "Input"
+    attributes = {field: serializer_field(FIELDS[field]) for field in fields}
+    return type(name, (ActionInput,), {"__module__": __name__, **attributes})
 
 
-class PaymentInput(NoteInput):
-    amount = serializers.IntegerField(
-        min_value=0, max_value=10**12, required=False, help_text="In đồng"
-    )
-
-
-class PaidInput(NoteInput):
-    online = serializers.BooleanField(required=False, default=False)
-
-
-class ResolveInput(NoteInput):
-    e_result = serializers.BooleanField(
-        required=False, default=False, help_text="The result is issued electronically"
-    )
-
-
-class ReturnInput(NoteInput):
-    method = serializers.ChoiceField(choices=ReturnMethod.choices)
-
-
-class ExtendInput(ActionInput):
-    new_due_date = serializers.DateField()
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
-
-
-class DeliverInput(NoteInput):
-    recipient_name = serializers.CharField(max_length=150, allow_blank=True)
-    place = serializers.ChoiceField(choices=[("point", "at the agent point"), ("home", "at home")])
-
-
-class UndeliverableInput(ActionInput):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
-
-
-ACTION_INPUTS = {
-    "receive": NoteInput,
-    "refuse": ReasonInput,
-    "process": NoteInput,
-    "request_supplement": ReasonInput,
-    "supplement": NoteInput,
-    "request_payment": PaymentInput,
-    "paid": PaidInput,
-    "resolve": ResolveInput,
-    "withdraw": NoteInput,
-    "stop": ReasonInput,
-    "return": ReturnInput,
-    "extend": ExtendInput,
-    "digitise": NoteInput,
-    "take_over": NoteInput,
-    "deliver": DeliverInput,
-    "undeliverable": UndeliverableInput,
+# One serializer per input shape of the lifecycle table (NoteInput, ReasonInput, ...), and the
+# intake and correction serializers written out above.
+INPUT_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    shape: _input_serializer(shape, fields) for shape, fields in INPUTS.items() if fields
 }
+INPUT_SERIALIZERS.update(
+    desk_intake=RecordCreateSerializer,
+    postal_intake=PostalIntakeSerializer,
+    details=RecordUpdateSerializer,
+)

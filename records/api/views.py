@@ -21,28 +21,26 @@ from accounts.api.permissions import (
     PostStaffWrites,
 )
 from accounts.models import Role
-from agent_points.services import POINT_SERVICES, postal_receive
 from records.api.serializers import (
-    ACTION_INPUTS,
     IDENTIFIER_FIELDS,
+    INPUT_SERIALIZERS,
     DeliveryRecordSerializer,
-    PostalIntakeSerializer,
     ProcedureSerializer,
-    RecordCreateSerializer,
     RecordDetailSerializer,
     RecordEventSerializer,
     RecordSerializer,
-    RecordUpdateSerializer,
 )
+from records.enums import AccessChannel
 from records.filters import ProcedureFilter, RecordApiFilter
-from records.lifecycle import ACTION_LABELS
-from records.models import AccessChannel, Procedure
+from records.lifecycle import ACTIONS, Action, Actor, Permission
+from records.models import Procedure
 from records.permissions import can_see_identifiers
 from records.selectors import record_history, records_for_user
 from records.services import (
     ACTION_SERVICES,
     log_personal_data_access,
-    record_receive_new,
+    postal_receive,
+    record_create_at_desk,
     record_update_details,
 )
 
@@ -58,20 +56,6 @@ CODE_PARAMETER = OpenApiParameter(
     OpenApiParameter.PATH,
     description="Record code, e.g. H57.19753-250701-0001",
 )
-RECEIVE_EXAMPLE = OpenApiExample(
-    "In person",
-    request_only=True,
-    value={
-        "procedure": "ho-tich-khai-sinh",
-        "channel": 1,
-        "applicant_name": "Nguyễn Văn An",
-        "applicant_id_number": "046095001234",
-        "applicant_phone": "0912345678",
-        "applicant_address": "12 Lê Lợi, phường Phú Xuân",
-    },
-)
-
-
 RECORD_EXAMPLE = OpenApiExample(
     "Record",
     response_only=True,
@@ -103,24 +87,23 @@ RECORD_EXAMPLE = OpenApiExample(
         "allowed_actions": ["request-supplement", "request-payment", "resolve", "extend"],
     },
 )
-ACTION_EXAMPLES = {
-    "receive": {"note": "Hồ sơ đầy đủ"},
-    "refuse": {"reason": "Hồ sơ không thuộc thẩm quyền giải quyết"},
-    "process": {"note": "Chuyển công chức tư pháp - hộ tịch"},
-    "request_supplement": {"reason": "Bổ sung bản sao giấy chứng sinh", "version": 2},
-    "supplement": {"note": "Đã nhận bản sao"},
-    "request_payment": {"amount": 50000},
-    "paid": {"online": True},
-    "resolve": {"e_result": True},
-    "withdraw": {"note": "Người nộp đề nghị rút hồ sơ"},
-    "stop": {"reason": "Người nộp rút hồ sơ"},
-    "return": {"method": "post", "note": "Giao qua bưu điện"},
-    "extend": {"new_due_date": "2025-07-18", "reason": "Cần xác minh thêm thông tin"},
-    "digitise": {"note": "Đã quét 12 trang"},
-    "take_over": {"note": "Nhận kết quả từ bộ phận một cửa"},
-    "deliver": {"recipient_name": "Nguyễn Văn An", "place": "home"},
-    "undeliverable": {"reason": "Không liên lạc được với người nhận sau 3 lần"},
-}
+DESK_INTAKE = ACTIONS["receive_at_desk"]
+POSTAL_INTAKE = ACTIONS["receive_by_post"]
+CORRECTION = ACTIONS["update"]
+
+
+def request_example(entry: Action) -> OpenApiExample:
+    """The request example of ``entry``'s route, from the lifecycle table."""
+    return OpenApiExample(entry.example_title, value=entry.example, request_only=True)
+
+
+def permission_classes_for(entry: Action) -> list | None:
+    """The API permission of ``entry``'s route (None: the viewset's own, the unit's clerks)."""
+    if entry.permission == Permission.UNIT_OR_POINT:
+        return [ClerkOrPostStaffWrites]
+    if entry.actor == Actor.POINT:
+        return [PostStaffWrites]
+    return None
 
 
 @extend_schema_view(
@@ -136,11 +119,11 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Procedure.objects.order_by("field", "key")
 
 
-def lifecycle_action(name: str, permission_classes=None):
-    """A ``POST records/{code}/<name>/`` endpoint calling the lifecycle service ``name``."""
-    input_serializer = ACTION_INPUTS[name]
-    url_path = name.replace("_", "-")
-    service = ACTION_SERVICES.get(name) or POINT_SERVICES[name]
+def lifecycle_action(entry: Action):
+    """The ``POST records/{code}/<name>/`` endpoint of a transition of the lifecycle table,
+    calling its service, documented from the entry (summary, input, example)."""
+    input_serializer = INPUT_SERIALIZERS[entry.inputs]
+    service = ACTION_SERVICES[entry.name]
 
     def endpoint(self, request, code=None):
         record = self.get_object()
@@ -151,25 +134,36 @@ def lifecycle_action(name: str, permission_classes=None):
         record = service(record=record, actor=request.user, **arguments)
         return Response(self.get_serializer_for(RecordDetailSerializer, record).data)
 
-    with translation.override("en"):
-        label = str(ACTION_LABELS[name]).capitalize()
-    endpoint.__name__ = endpoint.__qualname__ = f"{name}_action"
+    label = english_label(entry)
+    endpoint.__name__ = endpoint.__qualname__ = f"{entry.name}_action"
     endpoint.__doc__ = f"{label} (lifecycle action)."
-    documented = extend_schema(
-        tags=["agent points" if name in POINT_SERVICES else "record actions"],
+    permission_classes = permission_classes_for(entry)
+    extra = {"permission_classes": permission_classes} if permission_classes else {}
+    routed = action(
+        detail=True, methods=["post"], url_path=entry.url_name, url_name=entry.url_name, **extra
+    )(endpoint)
+    # After @action, which replaces the function's kwargs where the schema is kept.
+    return extend_schema(
+        tags=["agent points" if entry.actor == Actor.POINT else "record actions"],
         summary=label,
         parameters=[CODE_PARAMETER],
         request=input_serializer,
         responses={200: RecordDetailSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(name.replace("_", " "), value=ACTION_EXAMPLES[name], request_only=True),
-            RECORD_EXAMPLE,
-        ],
-    )(endpoint)
-    extra = {"permission_classes": permission_classes} if permission_classes else {}
-    return action(detail=True, methods=["post"], url_path=url_path, url_name=url_path, **extra)(
-        documented
-    )
+        examples=[request_example(entry), RECORD_EXAMPLE],
+    )(routed)
+
+
+def english_label(entry: Action) -> str:
+    with translation.override("en"):
+        return entry.summary or str(entry.label).capitalize()
+
+
+def with_lifecycle_actions(viewset):
+    """Add the route of every transition of the lifecycle table to ``viewset``."""
+    for entry in ACTIONS.values():
+        if entry.is_transition and entry.actor != Actor.SYSTEM:
+            setattr(viewset, f"{entry.name}_action", lifecycle_action(entry))
+    return viewset
 
 
 @extend_schema_view(
@@ -183,27 +177,21 @@ def lifecycle_action(name: str, permission_classes=None):
     ),
     create=extend_schema(
         tags=["records"],
-        summary="Receive a dossier at the desk (issues the code and the appointment date)",
-        request=RecordCreateSerializer,
+        summary=DESK_INTAKE.summary,
+        request=INPUT_SERIALIZERS[DESK_INTAKE.inputs],
         responses={201: RecordDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
-        examples=[RECEIVE_EXAMPLE, RECORD_EXAMPLE],
+        examples=[request_example(DESK_INTAKE), RECORD_EXAMPLE],
     ),
     partial_update=extend_schema(
         tags=["records"],
-        summary="Correct contact details, note or digitised flag",
+        summary=CORRECTION.summary,
         parameters=[CODE_PARAMETER],
-        request=RecordUpdateSerializer,
+        request=INPUT_SERIALIZERS[CORRECTION.inputs],
         responses={200: RecordDetailSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "New phone",
-                value={"applicant_phone": "0935000111", "version": 3},
-                request_only=True,
-            ),
-            RECORD_EXAMPLE,
-        ],
+        examples=[request_example(CORRECTION), RECORD_EXAMPLE],
     ),
 )
+@with_lifecycle_actions
 class RecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -255,14 +243,14 @@ class RecordViewSet(
         )
 
     def create(self, request, *args, **kwargs):
-        payload = RecordCreateSerializer(data=request.data)
+        payload = INPUT_SERIALIZERS[DESK_INTAKE.inputs](data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         applicant = {name: data.pop(name) for name in list(data) if name.startswith("applicant_")}
         receiving_unit = data.pop("receiving_unit", None) or request.user.commune
         if receiving_unit is None:
             raise ValidationError({"receiving_unit": ["This field is required."]})
-        record = record_receive_new(
+        record = record_create_at_desk(
             actor=request.user, receiving_unit=receiving_unit, applicant=applicant, **data
         )
         return Response(
@@ -272,7 +260,7 @@ class RecordViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         record = self.get_object()
-        payload = RecordUpdateSerializer(data=request.data)
+        payload = INPUT_SERIALIZERS[CORRECTION.inputs](data=request.data)
         payload.is_valid(raise_exception=True)
         changes = dict(payload.validated_data)
         expected_version = changes.pop("version", None)
@@ -292,46 +280,18 @@ class RecordViewSet(
         record = self.get_object()
         return Response(RecordEventSerializer(record_history(record), many=True).data)
 
-    receive_action = lifecycle_action("receive")
-    refuse_action = lifecycle_action("refuse")
-    process_action = lifecycle_action("process")
-    request_supplement_action = lifecycle_action("request_supplement")
-    supplement_action = lifecycle_action("supplement")
-    request_payment_action = lifecycle_action("request_payment")
-    paid_action = lifecycle_action("paid")
-    resolve_action = lifecycle_action("resolve")
-    withdraw_action = lifecycle_action("withdraw")
-    stop_action = lifecycle_action("stop")
-    return_action = lifecycle_action("return")
-    extend_action = lifecycle_action("extend")
-    digitise_action = lifecycle_action("digitise", [ClerkOrPostStaffWrites])
-    take_over_action = lifecycle_action("take_over", [PostStaffWrites])
-    deliver_action = lifecycle_action("deliver", [PostStaffWrites])
-    undeliverable_action = lifecycle_action("undeliverable", [PostStaffWrites])
-
     @extend_schema(
         tags=["agent points"],
-        summary="Receive a dossier sent by post (post office staff)",
-        request=PostalIntakeSerializer,
+        summary=POSTAL_INTAKE.summary,
+        request=INPUT_SERIALIZERS[POSTAL_INTAKE.inputs],
         responses={201: DeliveryRecordSerializer, 400: ERRORS[400], 403: ERRORS[403]},
-        examples=[
-            OpenApiExample(
-                "Postal dossier",
-                request_only=True,
-                value={
-                    "procedure": "ho-tich-khai-sinh-da-co-giay-to",
-                    "applicant_name": "Trần Văn Bảo",
-                    "applicant_id_number": "046088001122",
-                    "applicant_phone": "0935111222",
-                    "applicant_address": "12 Lê Lợi, phường Phú Xuân",
-                    "result_delivery": "post",
-                },
-            )
-        ],
+        examples=[request_example(POSTAL_INTAKE)],
     )
-    @action(detail=False, methods=["post"], permission_classes=[PostStaffWrites])
+    @action(
+        detail=False, methods=["post"], permission_classes=permission_classes_for(POSTAL_INTAKE)
+    )
     def postal(self, request):
-        payload = PostalIntakeSerializer(data=request.data)
+        payload = INPUT_SERIALIZERS[POSTAL_INTAKE.inputs](data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         applicant = {name: data.pop(name) for name in list(data) if name.startswith("applicant_")}

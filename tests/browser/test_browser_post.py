@@ -3,7 +3,8 @@
 import pytest
 
 from records import services
-from records.models import Record, Status
+from records.enums import Status
+from records.models import Record
 from tests.helpers import browser_log_in, confirm_action, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

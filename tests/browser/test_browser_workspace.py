@@ -2,7 +2,8 @@
 
 import pytest
 
-from records.models import Record, Status
+from records.enums import Status
+from records.models import Record
 from tests.helpers import (
     browser_log_in,
     confirm_action,

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from core import backups
 from records import services
-from records.models import Channel, Record, RecordEvent
+from records.enums import Channel
+from records.models import Record, RecordEvent
 from stats.models import COUNT_FIELDS, DailyStat
 from stats.services import compute_daily_stats
 from tests.helpers import HUE, ON_POSTGRES, receive, require_service

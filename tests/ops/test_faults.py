@@ -23,7 +23,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core import processes
-from records.models import Record, Status
+from records.enums import Status
+from records.models import Record
 from stats.models import DailyStat, RecomputeOwed
 from stats.services import compute_daily_stats, note_recompute_owed
 from tests.helpers import ON_POSTGRES, PASSWORD, local, receive, require_service

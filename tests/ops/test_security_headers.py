@@ -19,9 +19,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agent_points.services import postal_receive
 from records import services
 from records.models import Record
+from records.services import postal_receive
 from tests.helpers import (
     APPLICANT,
     PASSWORD,

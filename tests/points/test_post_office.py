@@ -10,17 +10,18 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from agent_points.models import AgentPoint, OnlineAssistance
-from agent_points.services import (
+from agent_points.services import record_online_assistance
+from records import services
+from records.enums import Channel, ResultDelivery, Status
+from records.exceptions import InvalidTransition, RecordConflict
+from records.models import Record
+from records.services import (
     postal_receive,
     record_deliver,
     record_digitise,
-    record_online_assistance,
     record_take_over,
     record_undeliverable,
 )
-from records import services
-from records.exceptions import InvalidTransition, RecordConflict
-from records.models import Channel, Record, ResultDelivery, Status
 from tests.helpers import APPLICANT, make_user, receive
 
 pytestmark = pytest.mark.django_db

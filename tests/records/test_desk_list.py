@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from agent_points.services import postal_receive
 from records.models import PersonalDataAccess
+from records.services import postal_receive
 from tests.helpers import APPLICANT, local, receive
 
 pytestmark = pytest.mark.django_db

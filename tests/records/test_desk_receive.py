@@ -9,7 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from records import services
-from records.models import Channel, Record, Status
+from records.enums import Channel, Status
+from records.models import Record
 from tests.helpers import APPLICANT
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_receive_form_refuses_online_channel(client, clerk_a):
 
 def test_receive_new_service_refuses_online_channel(clerk_a, unit_a):
     with pytest.raises(ValidationError) as excinfo:
-        services.record_receive_new(
+        services.record_create_at_desk(
             actor=clerk_a,
             procedure="ho-tich-khai-tu",
             receiving_unit=unit_a,

@@ -13,15 +13,8 @@ from django.db.models import Count
 from accounts.models import Role
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
-from records.models import (
-    OPEN_STATUSES,
-    Channel,
-    Record,
-    RecordEvent,
-    RecordSequence,
-    ReturnMethod,
-    Status,
-)
+from records.enums import OPEN_STATUSES, Channel, ReturnMethod, Status
+from records.models import Record, RecordEvent, RecordSequence
 from records.validation import clean_applicant
 from tests.helpers import local, make_user, receive
 

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from records import services
 from records.catalogue import import_procedures
-from records.models import Channel, Procedure, Record, RecordSequence, Status
+from records.enums import Channel, Status
+from records.models import Procedure, Record, RecordSequence
 from records.selectors import overdue_q, record_for_user, records_for_user
 from records.validation import mask_id, mask_phone, normalise_phone, validate_personal_id
 from tests.helpers import APPLICANT, local, receive
@@ -148,7 +149,7 @@ def test_required_applicant_fields_per_channel(clerk_a, unit_a, channel, applica
 def test_bad_input_changes_nothing_and_speaks_vietnamese(clerk_a, unit_a):
     counts = (Record.objects.count(), RecordSequence.objects.count())
     with translation.override("vi"), pytest.raises(ValidationError) as excinfo:
-        services.record_receive_new(
+        services.record_create_at_desk(
             actor=None,
             procedure="khong-co",
             receiving_unit="00000",

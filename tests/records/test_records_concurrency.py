@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from records import services
+from records.enums import Status
 from records.exceptions import RecordConflict
-from records.models import Record, Status
+from records.models import Record
 from tests.helpers import ON_POSTGRES, local, receive, require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from records import services
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
-from records.models import CalendarDay, CalendarDayKind, Outcome, TimeUnit
+from records.enums import CalendarDayKind, Outcome, TimeUnit
+from records.models import CalendarDay
 from tests.helpers import HUE, local, receive
 
 pytestmark = pytest.mark.django_db

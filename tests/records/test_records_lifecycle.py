@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from records import services
 from records.calendar import WorkingCalendar
+from records.enums import Outcome, Status
 from records.exceptions import InvalidTransition, RecordConflict
-from records.lifecycle import RECORD_ACTIONS, TRANSITIONS, allowed_actions
-from records.models import Outcome, Record, RecordEvent, Status
+from records.lifecycle import ACTIONS, RECORD_ACTIONS, allowed_actions
+from records.models import Record, RecordEvent
 from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def snapshot(record):
 @pytest.mark.parametrize("action", RECORD_ACTIONS)
 def test_transition_matrix(status, action, clerk_a, unit_a):
     record = bring_to(status, clerk_a, unit_a)
-    rule = TRANSITIONS[action]
+    rule = ACTIONS[action]
     before, events_before = snapshot(record)
     arguments = valid_arguments(action, record)
 

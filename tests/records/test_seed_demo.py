@@ -23,17 +23,9 @@ from demo.plan import TOTAL_RECEIVED
 from demo.seed import build_lives, demo_records_present, seed_context
 from records.calendar import OFFICE_CLOSES, OFFICE_OPENS, WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
-from records.lifecycle import TRANSITIONS
-from records.models import (
-    OPEN_STATUSES,
-    Channel,
-    Record,
-    RecordEvent,
-    RecordSequence,
-    ResultDelivery,
-    ReturnMethod,
-    Status,
-)
+from records.enums import OPEN_STATUSES, Channel, ResultDelivery, ReturnMethod, Status
+from records.lifecycle import ACTIONS
+from records.models import Record, RecordEvent, RecordSequence
 from records.validation import clean_applicant
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -195,7 +187,7 @@ def test_seed_demo_histories_chain_and_match_the_record(seeded):
         for before, after in zip(history, history[1:], strict=False):
             assert after["from_status"] == before["to_status"]
             assert after["at"] >= before["at"]
-            rule = TRANSITIONS[after["action"]]
+            rule = ACTIONS[after["action"]]
             assert after["from_status"] in rule.sources
             assert after["to_status"] == (rule.target or after["from_status"])
         assert history[-1]["to_status"] == record["status"]

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from records import services
-from records.models import PersonalDataAccess, Record, RecordEvent, Status
+from records.enums import Status
+from records.models import PersonalDataAccess, Record, RecordEvent
 from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db

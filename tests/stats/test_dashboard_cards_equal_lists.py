@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from records import services
-from records.models import Record, Status
+from records.enums import Status
+from records.models import Record
 from stats.models import RecomputeOwed
 from tests.helpers import ON_POSTGRES, redis_available, require_service
 

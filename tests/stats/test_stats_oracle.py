@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from communes.models import Commune
 from records import services
+from records.enums import Outcome, ReturnMethod, Status
 from records.exceptions import InvalidTransition, RecordConflict
-from records.models import Outcome, Procedure, Record, ReturnMethod, Status
+from records.models import Procedure, Record
 from stats.models import FLOW_FIELDS, STOCK_FIELDS
 from stats.reports import HIGHLIGHT_MIN_RECORDS, RATE_FIELDS, period_report
 from stats.services import compute_daily_stats

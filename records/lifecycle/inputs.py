@@ -1,0 +1,86 @@
+"""The inputs of the lifecycle's actions: each field once (``FIELDS``, for both its form and
+its API serializer), the shapes that combine them (``INPUTS``), and the record conditions
+beyond the status under which a page offers an action (``CONDITIONS``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from records.enums import DeliveryPlace, ResultDelivery, ReturnMethod
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One input of an action, for both its form (label, required) and its API serializer
+    (required, help text). A text the API requires may still be blank: the service then says
+    what is missing, in the words of the action."""
+
+    kind: str  # "text", "int", "bool", "date", "choice"
+    label: Promise
+    required: bool = True
+    form_required: bool | None = None  # default: as ``required``
+    help_text: str = ""
+    max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    choices: tuple = ()
+    multiline: bool = False
+
+    @property
+    def required_in_form(self) -> bool:
+        return self.required if self.form_required is None else self.form_required
+
+
+FIELDS: dict[str, InputField] = {
+    "note": InputField("text", _("Note"), required=False, max_length=2000, multiline=True),
+    "reason": InputField("text", _("Reason"), max_length=2000, multiline=True, form_required=False),
+    "amount": InputField(
+        "int",
+        _("Amount (đồng)"),
+        required=False,
+        min_value=0,
+        max_value=10**12,
+        help_text="In đồng",
+    ),
+    "online": InputField("bool", _("Paid online"), required=False),
+    "e_result": InputField(
+        "bool",
+        _("Electronic result issued"),
+        required=False,
+        help_text="The result is issued electronically",
+    ),
+    "method": InputField("choice", _("Return method"), choices=tuple(ReturnMethod.choices)),
+    "new_due_date": InputField("date", _("New appointment date")),
+    "recipient_name": InputField("text", _("Received by (full name)"), max_length=150),
+    "place": InputField("choice", _("Where"), choices=tuple(DeliveryPlace.choices)),
+}
+
+# The input shapes: the fields of an action's form and serializer after the version the actor
+# saw (and, in the API, the time ``at``), in order. The intake and correction shapes (None) are
+# the applicant forms and serializers written out in ``records.forms``, ``post.forms`` and
+# ``records.api.serializers``.
+INPUTS: dict[str, tuple[str, ...] | None] = {
+    "note": ("note",),
+    "reason": ("reason",),
+    "payment": ("note", "amount"),
+    "paid": ("note", "online"),
+    "resolve": ("note", "e_result"),
+    "return": ("note", "method"),
+    "extend": ("new_due_date", "reason"),
+    "deliver": ("note", "recipient_name", "place"),
+    "desk_intake": None,
+    "postal_intake": None,
+    "details": None,
+}
+
+# Conditions on a record beyond its status under which an action is offered on a page (its
+# service refuses it otherwise, with a ``RecordConflict`` saying why).
+CONDITIONS = {
+    "not_digitised": lambda record: not record.digitised,
+    "result_wanted_from_point": lambda record: record.result_delivery != ResultDelivery.AT_UNIT,
+    "result_not_at_point": lambda record: record.result_at_point_since is None,
+    "result_at_point": lambda record: record.result_at_point_since is not None,
+}

@@ -1,0 +1,79 @@
+"""Writes for records: the only way a record is created or changes status.
+
+By concern: ``engine`` (lock, version check, save of every changed field, the history event),
+``intake`` (submission, receipt at the desk, receipt by post), ``unit_actions``,
+``point_actions``, ``corrections``, ``access_log``. Every function is keyword-only and atomic,
+validates its input (``ValidationError`` with a message per field; nothing is written),
+checks the actor's right to act (the permission of its ``records.lifecycle.ACTIONS`` entry),
+checks the current status against the table (``InvalidTransition``, a 409), and writes one
+``RecordEvent``.
+
+``ACTION_SERVICES`` is the dispatch derived from the table: the function of every action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from records.lifecycle import ACTIONS
+from records.services.access_log import log_personal_data_access
+from records.services.corrections import EDITABLE_DETAILS, record_update_details
+from records.services.engine import apply_transition
+from records.services.intake import (
+    check_create_at_desk,
+    postal_receive,
+    record_create_at_desk,
+    record_submit,
+)
+from records.services.point_actions import (
+    record_deliver,
+    record_digitise,
+    record_take_over,
+    record_undeliverable,
+)
+from records.services.unit_actions import (
+    record_extend,
+    record_paid,
+    record_process,
+    record_receive,
+    record_refuse,
+    record_request_payment,
+    record_request_supplement,
+    record_resolve,
+    record_return,
+    record_stop,
+    record_supplement,
+    record_withdraw,
+)
+
+__all__ = [
+    "ACTION_SERVICES",
+    "EDITABLE_DETAILS",
+    "apply_transition",
+    "check_create_at_desk",
+    "log_personal_data_access",
+    "postal_receive",
+    "record_create_at_desk",
+    "record_deliver",
+    "record_digitise",
+    "record_extend",
+    "record_paid",
+    "record_process",
+    "record_receive",
+    "record_refuse",
+    "record_request_payment",
+    "record_request_supplement",
+    "record_resolve",
+    "record_return",
+    "record_stop",
+    "record_submit",
+    "record_supplement",
+    "record_take_over",
+    "record_undeliverable",
+    "record_update_details",
+    "record_withdraw",
+]
+
+ACTION_SERVICES: dict[str, Callable] = {
+    name: globals()[action.service] for name, action in ACTIONS.items()
+}

@@ -1,0 +1,246 @@
+"""The unit's actions on an existing record, as its clerks (or the API) perform them. Each
+checks its own inputs, then hands its change to the engine (``apply_transition``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from records.calendar import WorkingCalendar
+from records.enums import ReturnMethod
+from records.models import Record
+from records.services.engine import apply_transition, required_text, stamp_receipt
+
+
+def record_receive(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
+    """Accept a submitted dossier: issue the code and set the appointment date."""
+
+    def change(current: Record, calendar: WorkingCalendar, moment: datetime, data: dict):
+        stamp_receipt(current, moment, calendar)
+        data["due_date"] = current.due_date.isoformat()
+
+    return apply_transition(
+        record=record,
+        action="receive",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def record_refuse(*, record: Record, actor, reason: str, at=None, expected_version=None):
+    """Refuse a submitted dossier at intake, with a reason (not counted as intake)."""
+    reason = required_text(reason, "reason", _("Give the reason for refusing."))
+
+    def change(current, calendar, moment, data):
+        current.finished_at = moment
+
+    return apply_transition(
+        record=record,
+        action="refuse",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=reason,
+        change=change,
+    )
+
+
+def record_process(*, record: Record, actor, at=None, expected_version=None, note=""):
+    """Hand the record to the competent officer."""
+    return apply_transition(
+        record=record,
+        action="process",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+def record_request_supplement(
+    *, record: Record, actor, reason: str, at=None, expected_version=None
+):
+    """Ask the applicant for missing documents; the clock pauses."""
+    reason = required_text(reason, "reason", _("Say what the applicant must supplement."))
+
+    def change(current, calendar, moment, data):
+        current.supplement_count += 1
+        data["supplement_count"] = current.supplement_count
+
+    return apply_transition(
+        record=record,
+        action="request_supplement",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=reason,
+        change=change,
+    )
+
+
+def record_supplement(*, record: Record, actor, at=None, expected_version=None, note=""):
+    """The applicant supplied the documents; the appointment date moves by the pause."""
+    return apply_transition(
+        record=record,
+        action="supplement",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+def record_request_payment(
+    *, record: Record, actor, amount: int | None = None, at=None, expected_version=None, note=""
+):
+    """Ask for fees or financial obligations; the clock pauses."""
+    if amount is not None and (not isinstance(amount, int) or amount < 0):
+        raise ValidationError({"amount": _("Enter the amount in đồng as a whole number.")})
+
+    def change(current, calendar, moment, data):
+        if amount is not None:
+            data["amount"] = amount
+
+    return apply_transition(
+        record=record,
+        action="request_payment",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def record_paid(
+    *, record: Record, actor, online: bool = False, at=None, expected_version=None, note=""
+):
+    """Payment received; the appointment date moves by the pause."""
+
+    def change(current, calendar, moment, data):
+        current.paid_online = current.paid_online or online
+        data["online"] = online
+
+    return apply_transition(
+        record=record,
+        action="paid",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def record_resolve(
+    *, record: Record, actor, e_result: bool = False, at=None, expected_version=None, note=""
+):
+    """The result is ready: finished time and outcome (early / on time / late) are set."""
+
+    def change(current, calendar, moment, data):
+        current.e_result = current.e_result or e_result
+
+    return apply_transition(
+        record=record,
+        action="resolve",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def record_withdraw(*, record: Record, actor, at=None, expected_version=None, note=""):
+    """The applicant asks to withdraw the dossier."""
+    return apply_transition(
+        record=record,
+        action="withdraw",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+def record_stop(*, record: Record, actor, reason: str, at=None, expected_version=None):
+    """Stop handling (rejected after review, or withdrawn): finished, with an outcome."""
+    reason = required_text(reason, "reason", _("Give the reason for stopping."))
+    return apply_transition(
+        record=record,
+        action="stop",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=reason,
+    )
+
+
+def record_return(
+    *,
+    record: Record,
+    actor,
+    method: str,
+    at=None,
+    expected_version=None,
+    note="",
+):
+    """Hand the result to the applicant at the counter, by post or electronically."""
+    if method not in ReturnMethod.values:
+        raise ValidationError(
+            {"method": _("Choose how the result is returned: counter, post or online.")}
+        )
+
+    def change(current, calendar, moment, data):
+        current.returned_at = moment
+        current.return_method = method
+        data["method"] = method
+
+    return apply_transition(
+        record=record,
+        action="return",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
+
+
+def record_extend(
+    *, record: Record, actor, new_due_date: date, reason: str, at=None, expected_version=None
+):
+    """Issue an apology-and-extension letter: a new appointment date, the original kept."""
+    reason = required_text(reason, "reason", _("Give the reason for the extension."))
+    if not isinstance(new_due_date, date) or isinstance(new_due_date, datetime):
+        raise ValidationError({"new_due_date": _("Enter a valid date.")})
+
+    def change(current, calendar, moment, data):
+        if new_due_date <= current.current_due_date:
+            raise ValidationError(
+                {"new_due_date": _("The new date must be after the current appointment date.")}
+            )
+        if not calendar.is_working_day(new_due_date):
+            raise ValidationError({"new_due_date": _("The new date must be a working day.")})
+        data.update(
+            original_due_date=current.due_date.isoformat(),
+            previous_due_date=current.current_due_date.isoformat(),
+            new_due_date=new_due_date.isoformat(),
+        )
+        current.extended_due_date = new_due_date
+        current.extended_at = current.extended_at or moment
+
+    return apply_transition(
+        record=record,
+        action="extend",
+        actor=actor,
+        at=at,
+        expected_version=expected_version,
+        note=reason,
+        change=change,
+    )

@@ -1,0 +1,32 @@
+"""The clerk's workspace: ``desk`` (home, list, CSV export), ``intake`` (receipt at the desk),
+``record`` (a record's page, its actions, the slips); ``common`` what they share.
+
+Views are thin: they read through the scoped selectors (another unit's record is a 404),
+write through the lifecycle services, and put the services' field errors on the forms.
+"""
+
+from records.views.common import errors_to_form
+from records.views.desk import record_export, record_list, workspace
+from records.views.intake import due_preview, procedure_options, record_new
+from records.views.record import (
+    control_slip,
+    perform_action,
+    receipt_slip,
+    record_act,
+    record_detail,
+)
+
+__all__ = [
+    "control_slip",
+    "due_preview",
+    "errors_to_form",
+    "perform_action",
+    "procedure_options",
+    "receipt_slip",
+    "record_new",
+    "record_act",
+    "record_detail",
+    "record_export",
+    "record_list",
+    "workspace",
+]
