@@ -286,8 +286,11 @@ def test_worker_killed_mid_recompute_leaves_no_half_written_day(stack, clerk_a, 
 
 
 def test_dropped_database_connections_are_recovered_on_the_next_request(stack, clerk_a, unit_a):
-    """Every connection of the server and of the worker is terminated by PostgreSQL (a restart,
-    a failover): the next page, action and recompute succeed."""
+    """Every connection to the database is terminated by PostgreSQL (a restart, a failover):
+    the server's persistent ones (DB_CONN_MAX_AGE) go stale, yet the next page and action
+    succeed; the worker, which Celery lets open a connection per task, recomputes on a new one.
+    (The server's threads hold one connection each, one or two depending on which served the
+    requests; the worker holds none between tasks, so only the server's are counted.)"""
     today = timezone.localdate()
     worker = stack.worker()
     web = stack.gunicorn()  # persistent connections (DB_CONN_MAX_AGE=600)
@@ -307,7 +310,7 @@ def test_dropped_database_connections_are_recovered_on_the_next_request(stack, c
             "AND pid NOT IN (pg_backend_pid(), %s)",
             [own],
         ).fetchall()
-    assert len(killed) >= 2, "the server and the worker each held a connection to drop"
+    assert len(killed) >= 1, "the server held a persistent connection to drop"
 
     page = session.get(f"{web.url}/records/{code}/", timeout=10)
     assert page.status_code == 200 and code in page.text
