@@ -17,7 +17,8 @@ from demo.office_time import Clock
 from demo.plan import PERIOD_FIRST_DAY, PERIOD_LAST_DAY
 from demo.users import DEMO_USERS
 from records.calendar import WorkingCalendar
-from records.models import Channel, OnlineLevel, Procedure
+from records.enums import Channel, OnlineLevel
+from records.models import Procedure
 
 # How often a commune desk sees each procedure: (at the counter or by post, online).
 # Certified copies dominate the counter; civil-status extracts and certificates lead online.

@@ -35,17 +35,8 @@ from demo.office_time import random_office_time
 from demo.plan import apportion
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for
-from records.models import (
-    Channel,
-    OnlineLevel,
-    Procedure,
-    Record,
-    RecordEvent,
-    RecordSequence,
-    ResultDelivery,
-    ReturnMethod,
-    Status,
-)
+from records.enums import Channel, OnlineLevel, ResultDelivery, ReturnMethod, Status
+from records.models import Procedure, Record, RecordEvent, RecordSequence
 
 CHANNEL_WEIGHTS = {Channel.IN_PERSON: 0.27, Channel.ONLINE: 0.70, Channel.POSTAL: 0.03}
 RECORD_COLUMNS = [f.attname for f in Record._meta.concrete_fields]

@@ -27,8 +27,8 @@ from demo.plan import (
     build_plan,
 )
 from demo.simulate import REFUSE_REASONS, RecordLife, channel_return, live
-from records.enums import FINISHED_STATUSES
-from records.models import Channel, Procedure, ResultDelivery, ReturnMethod
+from records.enums import FINISHED_STATUSES, Channel, ResultDelivery, ReturnMethod
+from records.models import Procedure
 
 REFUSED_SHARE = 0.015  # of online receipts: extra online submissions refused at intake
 PENDING_SHARE = 0.04  # of 11 July's online receipts: submissions still waiting on the 12th

@@ -16,15 +16,8 @@ from datetime import date, datetime, timedelta
 from demo.office_time import Clock, random_office_time
 from records.calendar import WorkingCalendar
 from records.deadlines import appointment_date, outcome_for, shift_for_pause
+from records.enums import PAUSED_STATUSES, Channel, ResultDelivery, ReturnMethod, Status, TimeUnit
 from records.lifecycle import ACTIONS
-from records.models import (
-    PAUSED_STATUSES,
-    Channel,
-    ResultDelivery,
-    ReturnMethod,
-    Status,
-    TimeUnit,
-)
 
 SUPPLEMENT_REASONS = [
     "Bổ sung bản sao giấy tờ tùy thân của người yêu cầu.",

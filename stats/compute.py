@@ -24,8 +24,8 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from records.calendar import day_start
-from records.enums import FINISHED_STATUSES
-from records.models import Channel, Outcome, Record, ReturnMethod, Status
+from records.enums import FINISHED_STATUSES, Channel, Outcome, ReturnMethod, Status
+from records.models import Record
 from stats.models import COUNT_FIELDS, DailyStat
 
 UPSERT_BATCH = 500

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from records.models import Channel, Outcome
+from records.enums import Channel, Outcome
 from stats.charts import rate_line, stacked_bars
 from stats.forms import PERIODS, SHORTCUTS, SORTS, DashboardForm, resolve_period
 from stats.models import DailyStat

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from records.calendar import WorkingCalendar
-from records.models import CalendarDay, CalendarDayKind
+from records.enums import CalendarDayKind
+from records.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
