@@ -95,6 +95,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def eager():
+    """Run the tasks a record change schedules in-process, as the embedded default does, even
+    with a broker configured (no task is left queued in Redis)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def english():
     """Run the test with the English UI (the default is Vietnamese)."""
     with translation.override("en"):

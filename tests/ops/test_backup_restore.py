@@ -30,18 +30,6 @@ POSTGRES = "PostgreSQL (DATABASE_URL=postgres://...)"
 DAYS = 6  # the test data spans the last DAYS days
 
 
-@pytest.fixture
-def eager():
-    """Run the recompute a record change schedules in-process, even with a broker configured
-    (no task is left queued in Redis)."""
-    from hue_admin.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def first_day():
     return timezone.localdate() - timedelta(days=DAYS)
 

@@ -28,17 +28,6 @@ pytestmark = pytest.mark.django_db
 JULY = date(2025, 7, 1)
 
 
-@pytest.fixture
-def eager():
-    """Run tasks in-process, as the embedded default does, even when a broker is configured."""
-    from hue_admin.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def figures(unit, day, *names):
     row = DailyStat.objects.get(unit=unit, day=day)
     return {name: getattr(row, name) for name in names or COUNT_FIELDS}

@@ -27,17 +27,6 @@ from stats.services import compute_daily_stats
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def eager():
-    """Run the scheduled recomputes in-process even when a broker is configured."""
-    from hue_admin.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 CODES = ["19753", "19942", "20050", "19819"]  # the last one never gets records
 WINDOW_START = date(2025, 7, 1)
