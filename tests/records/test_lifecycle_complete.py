@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -266,3 +267,32 @@ def test_the_check_finds_a_surface_serving_an_action_the_table_lacks():
 def test_every_page_action_has_a_label_in_vietnamese(action):
     with translation.override("vi"):
         assert str(action.label) != _english(action.label)
+
+
+def test_the_readmes_table_is_the_lifecycle_table():
+    """The README's table of actions is a view of ``ACTIONS``: the same names, actors, source
+    and target statuses, in the same order."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Records and their lifecycle", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| `")
+    ]
+
+    def statuses(cell: str) -> list[int]:
+        if cell == "(new)":
+            return []
+        if cell == "1–10":
+            return list(range(1, 11))
+        return [int(part) for part in cell.split(", ")]
+
+    documented = [
+        (name.strip("`"), who, statuses(sources), None if target == "(unchanged)" else int(target))
+        for name, who, sources, target, *_ in rows
+    ]
+    declared = [
+        (name, action.actor.value, sorted(int(s) for s in action.sources), action.target)
+        for name, action in ACTIONS.items()
+    ]
+    assert documented == declared
