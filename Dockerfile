@@ -17,6 +17,7 @@ COPY agent_points ./agent_points
 COPY records ./records
 COPY stats ./stats
 COPY post ./post
+COPY dvcqg ./dvcqg
 COPY demo ./demo
 RUN pip install .
 COPY . .

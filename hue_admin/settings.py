@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "records",
     "stats",
     "post",
+    "dvcqg",
     "demo",
 ]
 
