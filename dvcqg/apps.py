@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from records.extensions import RecordExtra, register_record_extra
 from records.signals import record_changed
 
 
@@ -16,6 +17,10 @@ class DvcqgConfig(AppConfig):
 
     def ready(self):
         # The tasks import the models, which are not loaded before ready().
+        from dvcqg.outbox import sync_value  # noqa: PLC0415
         from dvcqg.tasks import write_sync_message  # noqa: PLC0415
 
         record_changed.connect(write_sync_message, dispatch_uid="dvcqg.write_sync_message")
+        register_record_extra(
+            RecordExtra("sync", read=sync_value, template="dvcqg/sync_state.html")
+        )

@@ -245,3 +245,10 @@ def sync_state(record) -> SyncStatus | None:
         last_error=first["last_error"],
         last_sent_at=last_sent,
     )
+
+
+def sync_value(record) -> dict | None:
+    """The record's sync state as the record page and the API detail show it
+    (``records.extensions``)."""
+    state = sync_state(record)
+    return None if state is None else state.as_dict()
