@@ -202,7 +202,7 @@ class SyncStatus:
     """A record's sync state for its users: ``synced`` (every message sent), ``pending``
     (some not sent yet, none failed) or ``failed`` (a message failed its attempts: the last
     error and the attempts shown); ``None`` from ``sync_state`` for a record the portal does
-    not follow."""
+    not follow, or one without any message (records written in bulk by the demo's seed)."""
 
     state: str
     messages: int
@@ -230,6 +230,8 @@ def sync_state(record) -> SyncStatus | None:
             "state", "attempts", "last_error", "sent_at"
         )
     )
+    if not rows:  # written in bulk (the demo's seed), never through a change: nothing to say
+        return None
     unsent = [row for row in rows if row["state"] != SyncState.SENT]
     sent_times = [row["sent_at"] for row in rows if row["sent_at"]]
     last_sent = max(sent_times) if sent_times else None

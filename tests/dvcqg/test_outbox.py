@@ -114,3 +114,10 @@ def test_sync_state_is_pending_until_every_message_is_sent(clerk_a, unit_a):
         "HTTP 503",
         1,
     )
+
+
+def test_a_record_without_messages_has_no_sync_state(clerk_a, unit_a):
+    """Records written in bulk (the demo's seed) never went through a change."""
+    record = receive(clerk_a, unit_a, channel=2)
+    SyncMessage.objects.filter(record=record).delete()
+    assert sync_state(record) is None
