@@ -3,9 +3,11 @@
 back-off through 5xx answers and a portal that is down, and nothing lost."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.admin.sites import site
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -158,3 +160,24 @@ def test_the_admin_retries_now(settings, simulator, clerk_a, unit_a, admin_user)
     model_admin.retry_now(request, SyncMessage.objects.filter(record=record))
     assert tasks.sweep.delay().get() == 2
     assert outbox.sync_state(record).state == "synced"
+
+
+def test_a_wrong_token_is_refused_and_the_message_kept(settings, simulator, clerk_a, unit_a):
+    push_settings(settings, simulator, DVCQG_PUSH_TOKEN="wrong")
+    record = receive(clerk_a, unit_a, channel=2)
+    assert tasks.deliver_record.delay(record.pk).get() == 0
+    first = SyncMessage.objects.get(record=record, sequence=1)
+    assert (first.state, first.attempts, first.last_error) == (SyncState.PENDING, 1, "HTTP 401")
+    assert received(simulator) == []
+
+
+def test_dvcqg_deliver_sends_what_is_due(settings, simulator, clerk_a, unit_a):
+    push_settings(settings, simulator)
+    record = receive(clerk_a, unit_a, channel=2)
+    output = StringIO()
+    call_command("dvcqg_deliver", stdout=output)
+    assert output.getvalue().strip() == "2 messages sent to the national portal."
+    assert [e["key"] for e in received(simulator)] == [f"{record.pk}:1", f"{record.pk}:2"]
+    settings.DVCQG_PUSH_URL = ""
+    with pytest.raises(CommandError):
+        call_command("dvcqg_deliver")
