@@ -9,5 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hue_admin.settings")
 app = Celery("hue_admin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["stats"])
+app.autodiscover_tasks(["stats", "dvcqg"])
 # The beat schedule is CELERY_BEAT_SCHEDULE in the settings.

@@ -182,6 +182,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 # How often the sweep recomputes the figures still owed (queued while Redis was down, lost
 # with a killed worker); the nightly job at 01:00 covers yesterday for every unit as well.
 STATS_SWEEP_SECONDS = env.int("STATS_SWEEP_SECONDS", 300, minimum=1)
+# How often the national portal's sweep delivers the sync messages that are due.
+DVCQG_SWEEP_SECONDS = env.int("DVCQG_SWEEP_SECONDS", 60, minimum=1)
 # Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
 CELERY_BEAT_SCHEDULE = {
     "stats-nightly": {
@@ -196,7 +198,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(STATS_SWEEP_SECONDS),
         "options": {"expires": 3600},
     },
+    # The national portal's outbox: every message due (retries, failed ones, lost queueing).
+    "dvcqg-sweep": {
+        "task": "dvcqg.sweep",
+        "schedule": float(DVCQG_SWEEP_SECONDS),
+        "options": {"expires": 300},
+    },
 }
+# The connector's tasks have their own queue: a slow national portal never delays the
+# statistics. A worker consumes both: `celery -A hue_admin worker -Q celery,dvcqg`.
+CELERY_TASK_ROUTES = {"dvcqg.*": {"queue": "dvcqg"}}
 
 # --- Cache (API throttling; shared between processes when Redis is configured) -------------
 if REDIS_URL:
@@ -361,3 +372,19 @@ PORTAL_CITY_AGENCY_CODE = "H57"
 DASHBOARD_DEFAULT_PERIOD = env.date_range(
     "DASHBOARD_DEFAULT_PERIOD", "2025-07-01:2025-07-11" if DEBUG else ""
 )
+
+# --- National Public Service Portal (dvcqg) ------------------------------------------------
+# Where the record's progress is pushed (POST, JSON, `Authorization: Bearer <token>`,
+# `Idempotency-Key: <message key>`). Empty: delivery is off, sync messages are written and stay
+# pending until it is set.
+DVCQG_PUSH_URL = env.str("DVCQG_PUSH_URL", "")
+if DVCQG_PUSH_URL and not DVCQG_PUSH_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"DVCQG_PUSH_URL={DVCQG_PUSH_URL!r} must be an http(s):// URL.")
+DVCQG_PUSH_TOKEN = env.str("DVCQG_PUSH_TOKEN", "")
+DVCQG_PUSH_TIMEOUT = env.int("DVCQG_PUSH_TIMEOUT", 10, minimum=1)
+# Retries: the n-th failure waits DVCQG_RETRY_BASE_SECONDS × 2^(n-1), at most
+# DVCQG_RETRY_MAX_SECONDS; after DVCQG_MAX_ATTEMPTS failures a message shows as failed (to the
+# clerk and in the admin) and the sweep keeps retrying it at the longest wait.
+DVCQG_RETRY_BASE_SECONDS = env.int("DVCQG_RETRY_BASE_SECONDS", 30, minimum=0)
+DVCQG_RETRY_MAX_SECONDS = env.int("DVCQG_RETRY_MAX_SECONDS", 3600, minimum=0)
+DVCQG_MAX_ATTEMPTS = env.int("DVCQG_MAX_ATTEMPTS", 8, minimum=1)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
+from records.extensions import record_extras
 from records.lifecycle import FIELDS, INPUTS, InputField, allowed_actions
 from records.models import Procedure, Record, RecordEvent
 from records.validation import mask_id, mask_phone
@@ -120,6 +121,14 @@ class RecordSerializer(serializers.ModelSerializer):
 
 class RecordDetailSerializer(RecordSerializer):
     allowed_actions = serializers.SerializerMethodField()
+    extras = serializers.SerializerMethodField(
+        help_text=(
+            "What the apps built on the records add (records.extensions), by name: "
+            '"sync" is the record\'s sync state with the national portal '
+            "(state synced / pending / failed, messages, unsent, attempts, last_error, "
+            "last_sent_at), for online records."
+        )
+    )
     applicant_email = serializers.CharField(read_only=True)
 
     class Meta(RecordSerializer.Meta):
@@ -137,6 +146,7 @@ class RecordDetailSerializer(RecordSerializer):
             "result_at_point_since",
             "note",
             "allowed_actions",
+            "extras",
             "created_at",
             "updated_at",
         ]
@@ -145,6 +155,10 @@ class RecordDetailSerializer(RecordSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, record) -> list[str]:
         return [action.replace("_", "-") for action in allowed_actions(record.status)]
+
+    @extend_schema_field(serializers.DictField(child=serializers.DictField()))
+    def get_extras(self, record) -> dict:
+        return record_extras(record)
 
 
 class DeliveryRecordSerializer(RecordSerializer):

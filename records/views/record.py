@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from records.enums import AccessChannel
 from records.exceptions import RecordConflict
+from records.extensions import record_panels
 from records.forms import ACTION_FORMS, service_arguments
 from records.lifecycle import ACTION_LABELS, allowed_actions
 from records.permissions import record_page_rules
@@ -62,6 +63,7 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         "masked_old_id": mask_id(record.applicant_old_id_number),
         "masked_phone": mask_phone(record.applicant_phone),
         "can_write": writable,
+        "record_panels": record_panels(record),
     }
 
 

@@ -1,0 +1,62 @@
+"""Starting the national-portal simulator (``manage.py dvcqg_simulator``) as a real process on
+loopback, and reading what it received."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from core import processes
+
+TOKEN = "sim-token-0123456789"
+
+
+def start_simulator(tmp_path: Path, *, port: int | None = None, extra=()) -> processes.Child:
+    """The simulator on ``port`` (a free one by default), its log in ``tmp_path``; returns
+    once it accepts connections."""
+    port = port or processes.free_port()
+    log = tmp_path / "simulator.out"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hue_admin.settings", "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "manage.py",
+        "dvcqg_simulator",
+        "--port",
+        str(port),
+        "--log",
+        str(tmp_path / "received.jsonl"),
+        "--token",
+        TOKEN,
+        *extra,
+    ]
+    with log.open("a") as output:
+        process = subprocess.Popen(  # noqa: S603 - arguments built here, no shell
+            command,
+            cwd=processes.ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    child = processes.Child(process, log, port)
+    processes.wait_until(lambda: processes.port_open(port), 30, "simulator start", child)
+    return child
+
+
+def received(child: processes.Child) -> list[dict]:
+    with urllib.request.urlopen(f"{child.url}/received", timeout=5) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def push_settings(settings, child: processes.Child, **extra) -> None:
+    """Point the portal's delivery at the simulator (in this process)."""
+    settings.DVCQG_PUSH_URL = f"{child.url}/status"
+    settings.DVCQG_PUSH_TOKEN = TOKEN
+    settings.DVCQG_PUSH_TIMEOUT = 5
+    settings.DVCQG_RETRY_BASE_SECONDS = 0
+    for name, value in extra.items():
+        setattr(settings, name, value)
