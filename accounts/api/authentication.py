@@ -1,6 +1,7 @@
 """The API's authentication: DRF's token and session schemes, refusing an integration account
 (the national portal's connector) everywhere but the view that accepts it."""
 
+import drf_spectacular.authentication
 from rest_framework import authentication
 from rest_framework.exceptions import PermissionDenied
 
@@ -33,3 +34,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate(self, request):
         return refuse_integration_elsewhere(request, super().authenticate(request))
+
+
+class SessionScheme(drf_spectacular.authentication.SessionScheme):
+    """The OpenAPI security scheme of the session (the same cookie as DRF's)."""
+
+    target_class = "accounts.api.authentication.SessionAuthentication"
