@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -28,6 +29,25 @@ def record_for_user(user, code: str) -> Record | None:
     if not code:
         return None
     return records_for_user(user).filter(code=code).first()
+
+
+def submission_for_user(user, public_id) -> Record | None:
+    """One record by its opaque ``public_id`` within the user's scope, or None (404)."""
+    try:
+        value = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return records_for_user(user).filter(public_id=value).first()
+
+
+def submissions_awaiting_acceptance(user) -> QuerySet[Record]:
+    """Online submissions the user's unit has yet to accept, refuse or return for completion,
+    the most urgent (earliest acceptance deadline) first."""
+    return (
+        records_for_user(user)
+        .filter(status=Status.SUBMITTED, channel=Channel.ONLINE)
+        .order_by("acceptance_due_at", "submitted_at", "id")
+    )
 
 
 def records_by_code_part(user, text: str, *, limit: int = 20) -> list[Record]:
