@@ -133,7 +133,8 @@ def active_procedures() -> QuerySet[Procedure]:
 def workspace_summary(user, *, today: date, soon_until: date) -> dict:
     """The counts on a clerk's home, in one aggregate query over the user's scope:
     today's intake by channel, open records due between today and ``soon_until``, overdue,
-    awaiting a supplement, resolved but not returned."""
+    awaiting a supplement, resolved but not returned, online submissions awaiting acceptance
+    (the length of ``submissions_awaiting_acceptance``)."""
     start = day_start(today)
     end = start + timedelta(days=1)
     received_today = Q(received_at__gte=start, received_at__lt=end)
@@ -149,6 +150,7 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
         overdue=Count("id", filter=overdue_q(today)),
         awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
         not_returned=Count("id", filter=Q(status=Status.RESOLVED)),
+        awaiting_acceptance=Count("id", filter=Q(status=Status.SUBMITTED, channel=Channel.ONLINE)),
     )
     counts["by_channel"] = [
         (channel, counts.pop(f"received_today_{channel.value}")) for channel in Channel
