@@ -2,6 +2,7 @@
 Only an integration account may call it, for the units it delivers to."""
 
 from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -9,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from dvcqg.serializers import SubmissionInput, SubmissionOutput
-from dvcqg.services import receive_submission
+from dvcqg.serializers import CompletionInput, SubmissionInput, SubmissionOutput
+from dvcqg.services import complete_submission, receive_submission
+from records.models import Record
 
 TAG = "national portal"
 
@@ -98,3 +100,55 @@ class SubmissionCreateView(APIView):
             SubmissionOutput(record).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class SubmissionCompletionView(APIView):
+    """The citizen completed, on the national portal, a submission the desk returned for
+    completion: the documents added are listed and the 8-working-hour acceptance clock
+    resumes with the working time that was left when it stopped."""
+
+    accepts_integration = True
+    permission_classes = [IntegrationAccounts]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="A submission returned for completion was completed by the citizen",
+        request=CompletionInput,
+        responses={
+            200: OpenApiResponse(SubmissionOutput, description="The clock runs again."),
+            400: OpenApiResponse(FIELD_ERRORS, description="Bad input; nothing written."),
+            403: OpenApiResponse(DETAIL, description="Not an integration account."),
+            404: OpenApiResponse(DETAIL, description="No such submission in the account's units."),
+            409: OpenApiResponse(DETAIL, description="The submission was not awaiting completion."),
+        },
+        examples=[
+            OpenApiExample(
+                "Birth certificate added",
+                value={
+                    "components": [
+                        {
+                            "name": "Bản sao giấy chứng sinh",
+                            "kind": "copy",
+                            "count": 1,
+                            "file_name": "giay-chung-sinh.pdf",
+                            "size": 95012,
+                        }
+                    ],
+                    "note": "",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, national_dossier_no):
+        payload = CompletionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            record = complete_submission(
+                actor=request.user,
+                national_dossier_no=national_dossier_no,
+                **payload.validated_data,
+            )
+        except Record.DoesNotExist:
+            raise Http404 from None
+        return Response(SubmissionOutput(record).data)

@@ -68,6 +68,13 @@ class SubmissionInput(serializers.Serializer):
         return data
 
 
+class CompletionInput(serializers.Serializer):
+    components = ComponentInput(
+        many=True, required=False, default=list, help_text="The documents the citizen added."
+    )
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
 class SubmissionOutput(serializers.ModelSerializer):
     """The submission as the connector sees it: never the applicant's identifiers."""
 

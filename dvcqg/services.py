@@ -15,7 +15,7 @@ from agent_points.models import AgentPoint
 from core.errors import DomainError
 from records.enums import ResultDelivery
 from records.models import Procedure, Record
-from records.services import record_submit
+from records.services import record_complete, record_submit
 
 FINGERPRINT_KEY = "payload_sha256"
 
@@ -105,6 +105,17 @@ def receive_submission(*, actor, data: dict) -> tuple[Record, bool]:
             raise
         return existing, False
     return record, True
+
+
+def complete_submission(*, actor, national_dossier_no: str, components, note: str = ""):
+    """The citizen completed a submission returned for completion: its new documents are
+    added and the acceptance clock resumes (``records.services.record_complete``). A number
+    unknown to the account's units is ``Record.DoesNotExist`` (404)."""
+    record = Record.objects.get(
+        national_dossier_no=national_dossier_no,
+        receiving_unit__in=actor.delivery_units.all(),
+    )
+    return record_complete(record=record, actor=actor, components=components, note=note)
 
 
 def _already_delivered(actor, number: str, digest: str) -> Record | None:

@@ -40,6 +40,19 @@ def ensure_can_act(actor, record) -> None:
     raise PermissionDenied(_("You may not change this record."))
 
 
+def ensure_can_deliver(actor, record) -> None:
+    """The national portal's connector acts (a completed dossier) on the submissions of the
+    units it delivers to; administrators and the system on any."""
+    if actor is None or actor.is_admin:
+        return
+    if (
+        actor.role == Role.INTEGRATION
+        and actor.delivery_units.filter(pk=record.receiving_unit_id).exists()
+    ):
+        return
+    raise PermissionDenied(_("You may not change this record."))
+
+
 def ensure_can_act_at_point(actor, record) -> None:
     """Post office staff act on records linked to their agent point; administrators on any."""
     if actor is None or actor.is_admin:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from records.calendar import WorkingCalendar
 from records.enums import AccessChannel, Status
 from records.forms import ACTION_FORMS
-from records.lifecycle import ACTION_LABELS, allowed_actions
+from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
 from records.permissions import record_page_rules
 from records.selectors import record_history, submission_for_user, submissions_awaiting_acceptance
 from records.services import ACTION_SERVICES, log_personal_data_access
@@ -44,6 +44,9 @@ def _clock(record, calendar, now) -> dict:
     (``WorkingCalendar.working_time_between``)."""
     if record.status != Status.SUBMITTED or record.acceptance_due_at is None:
         return {"text": "", "late": False, "left": None}
+    if record.paused_since is not None:
+        text = _("Waiting for the citizen to complete the dossier: the clock is stopped.")
+        return {"text": text, "late": False, "left": None}
     left = calendar.working_time_between(now, record.acceptance_due_at)
     late = now > record.acceptance_due_at
     return {"text": working_time_text(left, late=late), "late": late, "left": left}
@@ -82,6 +85,8 @@ def _page_context(request, record, *, forms=None):
     if writable:
         forms = forms or {}
         for name in allowed_actions(record.status):
+            if not ACTIONS[name].offered_on(record):
+                continue
             form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
             url = reverse(
                 "records:submission-act",
