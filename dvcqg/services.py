@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,9 +30,17 @@ class SubmissionConflict(DomainError):
     )
 
 
+def _plain(value):
+    """Times as the instant in UTC (the same moment written with another offset is the same
+    delivery), anything else as text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
 def fingerprint(data: dict) -> str:
-    """A stable digest of a validated submission (keys sorted, times in ISO form)."""
-    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    """A stable digest of a validated submission (keys sorted, times as UTC instants)."""
+    text = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -72,6 +72,12 @@ def test_same_delivery_again_is_200_with_the_same_submission(portal):
     assert RecordEvent.objects.count() == 1
 
 
+def test_the_same_moment_with_another_offset_is_the_same_delivery(portal):
+    assert portal.post(URL, payload(), format="json").status_code == 201
+    again = portal.post(URL, payload(submitted_at="2025-07-04T09:30:00Z"), format="json")
+    assert again.status_code == 200
+
+
 def test_other_content_under_the_same_number_is_409(portal):
     assert portal.post(URL, payload(), format="json").status_code == 201
     other = payload()
