@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     COMMUNE_LEADER = "commune_leader", _("Commune leader")
     CITY_OFFICE = "city_office", _("City office")
     ADMIN = "admin", _("Administrator")
+    INTEGRATION = "integration", _("Integration account")
 
 
 UNIT_ROLES = frozenset({Role.CLERK, Role.COMMUNE_LEADER})
@@ -29,7 +30,9 @@ class User(AbstractUser):
 
     - clerk, commune_leader: one commune-level unit (``commune`` is required);
     - post_staff: one agent point (``agent_point`` is required);
-    - city_office, admin: the whole city (neither is set).
+    - city_office, admin: the whole city (neither is set);
+    - integration: the national portal's connector, no unit nor agent point; it delivers online
+      submissions to its ``delivery_units`` and reads nothing.
     """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -48,6 +51,14 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
+    )
+
+    delivery_units = models.ManyToManyField(
+        "communes.Commune",
+        verbose_name=_("units it may deliver to"),
+        blank=True,
+        related_name="integration_accounts",
+        help_text=_("Integration accounts only: the units this connector may submit dossiers to."),
     )
 
     objects = PortalUserManager()
@@ -72,11 +83,18 @@ class User(AbstractUser):
                 | Q(agent_point__isnull=True, commune__isnull=True),
                 name="user_city_role_has_no_unit",
             ),
+            models.CheckConstraint(
+                condition=~Q(role="integration")
+                | Q(agent_point__isnull=True, commune__isnull=True),
+                name="user_integration_has_no_unit",
+            ),
         ]
 
     def clean(self):
         super().clean()
         errors = self._workplace_errors()
+        if self.role != Role.INTEGRATION and self.pk is not None and self.delivery_units.exists():
+            errors["delivery_units"] = _("Only an integration account delivers to units.")
         if errors:
             raise ValidationError(errors)
 
@@ -92,6 +110,14 @@ class User(AbstractUser):
             rules = {
                 "agent_point": (True, _("Post office staff must belong to an agent point.")),
                 "commune": (False, _("Post office staff belong to an agent point, not a unit.")),
+            }
+        elif self.role == Role.INTEGRATION:
+            rules = {
+                "commune": (False, _("An integration account does not belong to a unit.")),
+                "agent_point": (
+                    False,
+                    _("An integration account does not belong to an agent point."),
+                ),
             }
         elif self.role in CITY_WIDE_ROLES:
             rules = {

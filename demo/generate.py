@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import random
 import time as timer
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -40,7 +41,8 @@ from records.models import Procedure, Record, RecordEvent, RecordSequence
 
 CHANNEL_WEIGHTS = {Channel.IN_PERSON: 0.27, Channel.ONLINE: 0.70, Channel.POSTAL: 0.03}
 RECORD_COLUMNS = [f.attname for f in Record._meta.concrete_fields]
-# Fields the generator does not set keep the model's defaults.
+# Fields the generator does not set keep the model's defaults (computed once: a per-row default
+# such as ``public_id`` is set per row).
 RECORD_DEFAULTS = {
     f.attname: f.get_default() for f in Record._meta.concrete_fields if f.attname != "id"
 }
@@ -155,6 +157,8 @@ class Generator:
             row = {
                 **RECORD_DEFAULTS,
                 "id": None,
+                # An opaque address, drawn apart from the seeded content (never repeated).
+                "public_id": uuid.uuid4(),
                 "created_at": self.now,
                 "updated_at": self.now,
                 "code": f"{prefix}{first_number + offset:04d}",

@@ -1,6 +1,9 @@
 """Procedures, records and their append-only history, and the working-day calendar overrides."""
 
+import uuid
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -93,6 +96,14 @@ class Record(TimeStampedModel):
     """
 
     code = models.CharField(_("record code"), max_length=40, unique=True, null=True, blank=True)
+    # The opaque address of the record's submission page (never an ID number, never guessable).
+    public_id = models.UUIDField(
+        _("public identifier"), default=uuid.uuid4, unique=True, editable=False
+    )
+    # The national portal's dossier number of an online submission (its idempotency key).
+    national_dossier_no = models.CharField(
+        _("national dossier number"), max_length=50, unique=True, null=True, blank=True
+    )
     receiving_unit = models.ForeignKey(
         "communes.Commune",
         verbose_name=_("receiving unit"),
@@ -120,6 +131,9 @@ class Record(TimeStampedModel):
     applicant_address = models.CharField(_("address"), max_length=255, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # An online submission must be accepted, refused or returned for completion within 8
+    # working hours of its submission (Decree 45/2020/NĐ-CP): this is that moment.
+    acceptance_due_at = models.DateTimeField(_("acceptance deadline"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_date = models.DateField(_("appointment date"), null=True, blank=True)
     extended_due_date = models.DateField(_("extended appointment date"), null=True, blank=True)
@@ -153,6 +167,7 @@ class Record(TimeStampedModel):
     digitised = models.BooleanField(_("digitised"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
     e_result = models.BooleanField(_("electronic result"), default=False)
+    wants_notifications = models.BooleanField(_("wants notifications"), default=False)
     note = models.TextField(_("note"), blank=True)
 
     created_by = models.ForeignKey(
@@ -223,6 +238,53 @@ class Record(TimeStampedModel):
     def current_due_date(self):
         """The date the applicant was last promised: the extended one if any."""
         return self.extended_due_date or self.due_date
+
+
+class ComponentKind(models.TextChoices):
+    ORIGINAL = "original", _("original")
+    COPY = "copy", _("copy")
+
+
+class DossierComponent(models.Model):
+    """One document of a dossier (thành phần hồ sơ) as the national portal lists it: the file
+    the applicant uploaded, whether it is an original or a copy, and whether it was digitised
+    or reused from the national data."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.CASCADE, related_name="components"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("component"), max_length=300)
+    kind = models.CharField(
+        _("original or copy"),
+        max_length=10,
+        choices=ComponentKind.choices,
+        default=ComponentKind.COPY,
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of copies"), default=1, validators=[MinValueValidator(1)]
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    checksum = models.CharField(_("checksum"), max_length=128, blank=True)
+    digitised = models.BooleanField(_("digitised"), default=False)
+    reused = models.BooleanField(_("reused"), default=False)
+
+    class Meta:
+        ordering = ["record", "position", "id"]
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ComponentKind.values), name="dossiercomponent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=1), name="dossiercomponent_count_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RecordEventQuerySet(models.QuerySet):

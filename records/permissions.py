@@ -13,13 +13,18 @@ from records.enums import Channel
 def ensure_can_receive(actor, unit, *, channel=None) -> None:
     """Clerks receive for their own unit; post office staff receive postal dossiers for any
     unit (the dossier is then linked to their agent point); administrators receive for any.
-    ``actor=None`` is the system (synchronisation, seeding)."""
+    An integration account (the national portal's connector) submits online dossiers to its
+    delivery units. ``actor=None`` is the system (synchronisation, seeding)."""
     if actor is None or actor.is_admin:
         return
     if actor.role == Role.CLERK and actor.commune_id == unit.pk:
         return
     if actor.role == Role.POST_STAFF and channel == Channel.POSTAL:
         return
+    if actor.role == Role.INTEGRATION:
+        if channel == Channel.ONLINE and actor.delivery_units.filter(pk=unit.pk).exists():
+            return
+        raise PermissionDenied(_("This integration account may not deliver to this unit."))
     raise PermissionDenied(_("You may only receive records for your own unit."))
 
 
@@ -30,6 +35,19 @@ def ensure_can_act(actor, record) -> None:
     if actor.role == Role.CLERK and actor.commune_id in (
         record.receiving_unit_id,
         record.handling_unit_id,
+    ):
+        return
+    raise PermissionDenied(_("You may not change this record."))
+
+
+def ensure_can_deliver(actor, record) -> None:
+    """The national portal's connector acts (a completed dossier) on the submissions of the
+    units it delivers to; administrators and the system on any."""
+    if actor is None or actor.is_admin:
+        return
+    if (
+        actor.role == Role.INTEGRATION
+        and actor.delivery_units.filter(pk=record.receiving_unit_id).exists()
     ):
         return
     raise PermissionDenied(_("You may not change this record."))

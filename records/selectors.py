@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -28,6 +29,25 @@ def record_for_user(user, code: str) -> Record | None:
     if not code:
         return None
     return records_for_user(user).filter(code=code).first()
+
+
+def submission_for_user(user, public_id) -> Record | None:
+    """One record by its opaque ``public_id`` within the user's scope, or None (404)."""
+    try:
+        value = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return records_for_user(user).filter(public_id=value).first()
+
+
+def submissions_awaiting_acceptance(user) -> QuerySet[Record]:
+    """Online submissions the user's unit has yet to accept, refuse or return for completion,
+    the most urgent (earliest acceptance deadline) first."""
+    return (
+        records_for_user(user)
+        .filter(status=Status.SUBMITTED, channel=Channel.ONLINE)
+        .order_by("acceptance_due_at", "submitted_at", "id")
+    )
 
 
 def records_by_code_part(user, text: str, *, limit: int = 20) -> list[Record]:
@@ -113,7 +133,8 @@ def active_procedures() -> QuerySet[Procedure]:
 def workspace_summary(user, *, today: date, soon_until: date) -> dict:
     """The counts on a clerk's home, in one aggregate query over the user's scope:
     today's intake by channel, open records due between today and ``soon_until``, overdue,
-    awaiting a supplement, resolved but not returned."""
+    awaiting a supplement, resolved but not returned, online submissions awaiting acceptance
+    (the length of ``submissions_awaiting_acceptance``)."""
     start = day_start(today)
     end = start + timedelta(days=1)
     received_today = Q(received_at__gte=start, received_at__lt=end)
@@ -129,6 +150,7 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
         overdue=Count("id", filter=overdue_q(today)),
         awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
         not_returned=Count("id", filter=Q(status=Status.RESOLVED)),
+        awaiting_acceptance=Count("id", filter=Q(status=Status.SUBMITTED, channel=Channel.ONLINE)),
     )
     counts["by_channel"] = [
         (channel, counts.pop(f"received_today_{channel.value}")) for channel in Channel

@@ -9,6 +9,13 @@ urlpatterns = [
     path("new/", views.record_new, name="new"),
     path("new/procedures/", views.procedure_options, name="procedure-options"),
     path("new/due-preview/", views.due_preview, name="due-preview"),
+    path("submissions/", views.submission_list, name="submissions"),
+    path("submissions/<uuid:public_id>/", views.submission_detail, name="submission"),
+    path(
+        "submissions/<uuid:public_id>/act/<str:action>/",
+        views.submission_act,
+        name="submission-act",
+    ),
     path("<str:code>/", views.record_detail, name="detail"),
     path("<str:code>/act/<str:action>/", views.record_act, name="act"),
     path("<str:code>/receipt/", views.receipt_slip, name="receipt-slip"),

@@ -88,6 +88,14 @@ def admin_user(reference_data):
     return make_user("root", Role.ADMIN, is_superuser=True)
 
 
+@pytest.fixture
+def integration(unit_a):
+    """The national portal's connector: an integration account delivering to unit A only."""
+    user = make_user("ketnoi.dvcqg", Role.INTEGRATION)
+    user.delivery_units.set([unit_a])
+    return user
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """API throttling counts live in the cache: every test starts from zero."""

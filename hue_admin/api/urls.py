@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.auth import ObtainTokenView
 from agent_points.api.views import AgentPointViewSet, OnlineAssistanceView
 from communes.api.views import CommuneViewSet
+from dvcqg.api import SubmissionCompletionView, SubmissionCreateView
 from records.api.views import ProcedureViewSet, RecordViewSet
 from stats.api import DailyStatList, PeriodReportFileView, PeriodReportView
 
@@ -18,6 +19,12 @@ router.register("records", RecordViewSet, basename="record")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/dvcqg/submissions/", SubmissionCreateView.as_view(), name="dvcqg-submissions"),
+    path(
+        "v1/dvcqg/submissions/<str:national_dossier_no>/completion/",
+        SubmissionCompletionView.as_view(),
+        name="dvcqg-submission-completion",
+    ),
     path("v1/stats/daily/", DailyStatList.as_view(), name="stats-daily"),
     path("v1/online-assistance/", OnlineAssistanceView.as_view(), name="online-assistance"),
     path("v1/reports/period/", PeriodReportView.as_view(), name="report-period"),

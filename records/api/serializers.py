@@ -133,6 +133,9 @@ class RecordDetailSerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         fields = RecordSerializer.Meta.fields + [
+            "public_id",
+            "national_dossier_no",
+            "acceptance_due_at",
             "applicant_old_id_number",
             "applicant_email",
             "applicant_address",

@@ -1,5 +1,8 @@
 """Records API: thin viewsets over the scoped selectors and the lifecycle services."""
 
+import uuid
+
+from django.http import Http404
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -35,7 +38,7 @@ from records.filters import ProcedureFilter, RecordApiFilter
 from records.lifecycle import ACTIONS, Action, Actor, Permission
 from records.models import Procedure
 from records.permissions import can_see_identifiers
-from records.selectors import record_history, records_for_user
+from records.selectors import record_history, records_for_user, submission_for_user
 from records.services import (
     ACTION_SERVICES,
     log_personal_data_access,
@@ -213,6 +216,20 @@ class RecordViewSet(
 
     def _is_post_staff(self) -> bool:
         return getattr(self.request.user, "role", None) == Role.POST_STAFF
+
+    def get_object(self):
+        """By code; an online submission, which has no code until accepted, by its
+        ``public_id``."""
+        value = self.kwargs.get(self.lookup_field, "")
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            return super().get_object()
+        record = submission_for_user(self.request.user, value)
+        if record is None:
+            raise Http404
+        self.check_object_permissions(self.request, record)
+        return record
 
     def get_serializer_class(self):
         if self._is_post_staff():

@@ -83,4 +83,6 @@ CONDITIONS = {
     "result_wanted_from_point": lambda record: record.result_delivery != ResultDelivery.AT_UNIT,
     "result_not_at_point": lambda record: record.result_at_point_since is None,
     "result_at_point": lambda record: record.result_at_point_since is not None,
+    # An online submission returned to the citizen for completion (its clock stopped).
+    "not_awaiting_completion": lambda record: record.paused_since is None,
 }

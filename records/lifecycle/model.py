@@ -26,6 +26,7 @@ class Permission(StrEnum):
     UNIT = "ensure_can_act"  # a clerk of the receiving or handling unit
     POINT = "ensure_can_act_at_point"  # post office staff of the record's agent point
     UNIT_OR_POINT = "ensure_can_digitise"  # either of the two
+    DELIVER = "ensure_can_deliver"  # the national portal's connector, for its delivery units
 
 
 class Since(StrEnum):

@@ -116,6 +116,30 @@ _ACTIONS = (
         example={"reason": "Hồ sơ không thuộc thẩm quyền giải quyết"},
     ),
     Action(
+        "request_completion",
+        frozenset({S.SUBMITTED}),
+        None,  # still submitted; the 8-hour acceptance clock stops
+        _("ask the citizen to complete the dossier"),
+        Actor.DESK,
+        "reason",
+        NO_FIGURES,
+        Handover(DESK, APPLICANT, GIVER),
+        example={"reason": "Thiếu bản sao giấy chứng sinh", "version": 1},
+        requires=("not_awaiting_completion",),
+    ),
+    Action(
+        "complete",
+        frozenset({S.SUBMITTED}),
+        None,  # the clock resumes with the working time that was left
+        _("dossier completed by the citizen"),
+        Actor.SYSTEM,
+        None,
+        NO_FIGURES,
+        Handover(APPLICANT, DESK, RECEIVER),
+        permission=Permission.DELIVER,
+        api_path=None,
+    ),
+    Action(
         "process",
         frozenset({S.RECEIVED}),
         S.PROCESSING,

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from records.lifecycle import ACTIONS
 from records.services.access_log import log_personal_data_access
+from records.services.completion import record_complete, record_request_completion
 from records.services.corrections import EDITABLE_DETAILS, record_update_details
 from records.services.engine import apply_transition
 from records.services.intake import (
@@ -53,6 +54,7 @@ __all__ = [
     "check_create_at_desk",
     "log_personal_data_access",
     "postal_receive",
+    "record_complete",
     "record_create_at_desk",
     "record_deliver",
     "record_digitise",
@@ -61,6 +63,7 @@ __all__ = [
     "record_process",
     "record_receive",
     "record_refuse",
+    "record_request_completion",
     "record_request_payment",
     "record_request_supplement",
     "record_resolve",

@@ -17,7 +17,7 @@ from communes.models import Commune
 from records.calendar import WorkingCalendar
 from records.enums import DESK_CHANNELS, Channel, ResultDelivery, Status
 from records.lifecycle import ACTIONS
-from records.models import Procedure, Record
+from records.models import DossierComponent, Procedure, Record
 from records.permissions import ensure_can_receive
 from records.services.engine import check_moment, stamp_receipt, write_event
 from records.validation import clean_applicant
@@ -67,6 +67,9 @@ def check_create_at_desk(*, received_at: datetime | None = None, **inputs) -> No
     _clean_for_create(action="receive_at_desk", moment=received_at, **inputs)
 
 
+ACCEPTANCE_HOURS = 8  # working hours to accept, refuse or return a submission (Decree 45/2020)
+
+
 def record_submit(
     *,
     actor,
@@ -77,10 +80,19 @@ def record_submit(
     submitted_at: datetime | None = None,
     handling_unit: Commune | str | None = None,
     agent_point: AgentPoint | str | None = None,
+    national_dossier_no: str | None = None,
+    components: list[dict] | tuple = (),
+    wants_notifications: bool = False,
+    result_delivery: str = ResultDelivery.AT_UNIT,
     note: str = "",
+    event_data: dict | None = None,
 ) -> Record:
     """Register a submission not yet accepted (status *submitted*, no code yet): an online
-    dossier from the National Public Service Portal, or one to be checked before receipt."""
+    dossier from the National Public Service Portal, or one to be checked before receipt.
+    Its acceptance deadline is ``ACCEPTANCE_HOURS`` working hours after ``submitted_at`` on
+    the working calendar (after hours or on a day off: from the next working morning).
+    ``components`` are the dossier's documents (``DossierComponent`` fields); ``event_data``
+    goes into the submission's history event."""
     return _create_record(
         action="submit",
         moment=submitted_at,
@@ -93,7 +105,37 @@ def record_submit(
         agent_point=agent_point,
         channel=channel,
         applicant=applicant,
+        result_delivery=result_delivery,
+        extra={
+            "national_dossier_no": (national_dossier_no or "").strip() or None,
+            "wants_notifications": bool(wants_notifications),
+        },
+        components=components,
+        event_data=event_data,
     )
+
+
+COMPONENT_FIELDS = ("name", "kind", "count", "file_name", "size", "checksum", "digitised", "reused")
+
+
+def _clean_components(components) -> list[DossierComponent]:
+    """The dossier's components as unsaved ``DossierComponent`` rows; ``ValidationError`` on
+    ``components`` with the position of every bad one."""
+    rows, problems = [], []
+    for position, item in enumerate(components or ()):
+        row = DossierComponent(
+            position=position, **{k: item[k] for k in COMPONENT_FIELDS if k in item}
+        )
+        row.name = (row.name or "").strip()
+        try:
+            row.full_clean(exclude=["record"], validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                problems.extend(f"{position + 1}. {field}: {m}" for m in messages_)
+        rows.append(row)
+    if problems:
+        raise ValidationError({"components": problems})
+    return rows
 
 
 def point_of(actor) -> AgentPoint:
@@ -134,12 +176,34 @@ def postal_receive(
     )
 
 
-def _create_record(*, action: str, moment: datetime | None, actor, note, digitised, **inputs):
+def _create_record(
+    *,
+    action: str,
+    moment: datetime | None,
+    actor,
+    note,
+    digitised,
+    extra: dict | None = None,
+    components=(),
+    event_data: dict | None = None,
+    **inputs,
+):
     """Validate, check the actor, then create a record by the creation ``action`` (its target
     status: received, with code and appointment date; or submitted) and its first event.
     An online dossier is born digital."""
     entry = ACTIONS[action]
-    fields = _clean_for_create(action=action, moment=moment, **inputs)
+    errors = {}
+    try:
+        fields = _clean_for_create(action=action, moment=moment, **inputs)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        component_rows = _clean_components(components)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    fields.update(extra or {})
     moment = moment or timezone.now()
     ensure_can_receive(actor, fields["receiving_unit"], channel=fields["channel"])
     with transaction.atomic():
@@ -150,11 +214,16 @@ def _create_record(*, action: str, moment: datetime | None, actor, note, digitis
             note=note.strip(),
             created_by=actor,
         )
+        calendar = WorkingCalendar()
         if entry.target == Status.RECEIVED:
-            stamp_receipt(record, moment, WorkingCalendar())
+            stamp_receipt(record, moment, calendar)
         else:
             record.submitted_at = moment
+            record.acceptance_due_at = calendar.add_working_hours(moment, ACCEPTANCE_HOURS)
         record.save()
+        for row in component_rows:
+            row.record = record
+        DossierComponent.objects.bulk_create(component_rows)
         write_event(
             record=record,
             action=entry.event,
@@ -163,7 +232,7 @@ def _create_record(*, action: str, moment: datetime | None, actor, note, digitis
             actor=actor,
             at=moment,
             note=note,
-            data={},
+            data=event_data or {},
         )
     return record
 

@@ -1,5 +1,6 @@
 """The clerk's workspace: ``desk`` (home, list, CSV export), ``intake`` (receipt at the desk),
-``record`` (a record's page, its actions, the slips); ``common`` what they share.
+``record`` (a record's page, its actions, the slips), ``submissions`` (the inbox of online
+submissions and a submission's page); ``common`` what they share.
 
 Views are thin: they read through the scoped selectors (another unit's record is a 404),
 write through the lifecycle services, and put the services' field errors on the forms.
@@ -15,6 +16,7 @@ from records.views.record import (
     record_act,
     record_detail,
 )
+from records.views.submissions import submission_act, submission_detail, submission_list
 
 __all__ = [
     "control_slip",
@@ -28,5 +30,8 @@ __all__ = [
     "record_detail",
     "record_export",
     "record_list",
+    "submission_act",
+    "submission_detail",
+    "submission_list",
     "workspace",
 ]

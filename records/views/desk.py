@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -50,6 +51,12 @@ def workspace(request):
     iso_today = today.isoformat()
     received = {"received_from": iso_today, "received_to": iso_today}
     cards = [
+        (
+            _("Online submissions awaiting acceptance"),
+            summary["awaiting_acceptance"],
+            reverse("records:submissions"),
+            "warn" if summary["awaiting_acceptance"] else "",
+        ),
         (_("Received today"), summary["received_today"], list_url(**received), ""),
         (
             _("Due today and in the next 2 working days"),
