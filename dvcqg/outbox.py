@@ -24,7 +24,6 @@ from django.utils import timezone
 from dvcqg.client import DeliveryError, push
 from dvcqg.models import SyncMessage, SyncState
 from dvcqg.vocabulary import national_status
-from records.enums import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +32,11 @@ REASON_ACTIONS = frozenset({"refuse", "request_supplement", "stop", "extend"})
 
 
 def syncs(record) -> bool:
-    """Whether the national portal must learn the changes of ``record``: the records of the
-    online channel. (Once submissions carry the national dossier number, narrow to
-    ``record.national_dossier_no``: this is the one place.)"""
-    return record.channel == Channel.ONLINE
+    """Whether the national portal must learn the changes of ``record``: every record, of every
+    channel. Decision 766's indicator 1.4 divides the records synced to the national portal by
+    all records received (reports.md), so the desk's and the post's records are synced as well
+    as the online submissions; this is the one place to change that."""
+    return True
 
 
 def _iso(value) -> str | None:

@@ -79,11 +79,13 @@ def test_the_payload_carries_no_personal_data_and_a_refusal_carries_its_reason(c
         assert value not in text
 
 
-def test_records_of_other_channels_write_no_message(clerk_a, unit_a):
+def test_records_of_every_channel_are_synced(clerk_a, unit_a):
+    """Indicator 1.4 counts every record received, so a desk record is synced too."""
     record = receive(clerk_a, unit_a, channel=1)
     record_process(record=record, actor=clerk_a)
-    assert not SyncMessage.objects.filter(record=record).exists()
-    assert sync_state(record) is None
+    messages = SyncMessage.objects.filter(record=record).order_by("sequence")
+    assert [(m.action, m.national_status) for m in messages] == [("receive", 2), ("process", 4)]
+    assert sync_state(record).state == "pending"
 
 
 def test_a_rolled_back_change_leaves_no_message(clerk_a, unit_a):

@@ -35,7 +35,7 @@ def test_the_api_detail_shows_the_sync_state(clerk_a, city_office, unit_a):
         1,
     )
     in_person = receive(clerk_a, unit_a, channel=1)
-    assert api_detail(clerk_a, in_person.code)["extras"] == {}
+    assert api_detail(clerk_a, in_person.code)["extras"]["sync"]["state"] == "pending"
 
 
 def test_the_record_page_shows_the_sync_state(client, clerk_a, unit_a):
@@ -54,4 +54,4 @@ def test_the_record_page_shows_the_sync_state(client, clerk_a, unit_a):
     assert 'data-state="synced"' in client.get(url).content.decode()
     in_person = receive(clerk_a, unit_a, channel=1)
     page = client.get(reverse("records:detail", kwargs={"code": in_person.code}))
-    assert "sync-state" not in page.content.decode()
+    assert 'data-testid="sync-state" data-state="pending"' in page.content.decode()
