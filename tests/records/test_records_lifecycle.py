@@ -51,7 +51,7 @@ def bring_to(status, clerk, unit):
 
 
 def valid_arguments(action, record):
-    if action in ("refuse", "request_supplement", "stop"):
+    if action in ("refuse", "request_completion", "request_supplement", "stop"):
         return {"reason": "Lý do"}
     if action == "return":
         return {"method": "post"}
@@ -97,7 +97,7 @@ def test_transition_matrix(status, action, clerk_a, unit_a):
 
 def test_allowed_actions_match_the_table():
     assert allowed_actions(Status.RESOLVED) == ["return"]
-    assert allowed_actions(Status.SUBMITTED) == ["receive", "refuse"]
+    assert allowed_actions(Status.SUBMITTED) == ["receive", "refuse", "request_completion"]
     assert allowed_actions(Status.RETURNED) == []
     assert allowed_actions(Status.PROCESSING) == [
         "request_supplement",
