@@ -10,7 +10,9 @@ from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import Role
 
-CITY_OFFICE_APPS = frozenset({"accounts", "communes", "agent_points", "records", "authtoken"})
+CITY_OFFICE_APPS = frozenset(
+    {"accounts", "communes", "agent_points", "records", "authtoken", "dvcqg"}
+)
 CITY_OFFICE_PERMISSIONS = frozenset(
     {
         "communes.change_commune",
