@@ -72,6 +72,21 @@ def seed_demo_records() -> SeedReport:
     return SeedReport(False, records, received, events, timer.monotonic() - started)
 
 
+def _online_identity(lives: list[RecordLife], context: Context) -> None:
+    """What the national portal gives an online submission: its dossier number (per unit and
+    day of submission, in order) and the 8-working-hour acceptance deadline."""
+    numbers: dict[tuple[str, date], int] = {}
+    codes = {u.pk: u.code for u in context.units.values()}
+    submitted = [life for life in lives if life.fields["submitted_at"] is not None]
+    for life in sorted(submitted, key=lambda life: life.fields["submitted_at"]):
+        fields = life.fields
+        moment = fields["submitted_at"]
+        key = (codes[fields["receiving_unit_id"]], moment.astimezone(context.tz).date())
+        numbers[key] = numbers.get(key, 0) + 1
+        fields["national_dossier_no"] = f"G22.{key[0]}-{key[1]:%y%m%d}-{numbers[key]:05d}"
+        fields["acceptance_due_at"] = context.calendar.add_working_hours(moment, 8)
+
+
 def _insert(lives: list[RecordLife], context: Context) -> tuple[int, int, int]:
     """Issue codes (per unit per local day, in order of receipt, from 0001), write records,
     events and sequences. Returns (records, events, received)."""
@@ -89,6 +104,7 @@ def _insert(lives: list[RecordLife], context: Context) -> tuple[int, int, int]:
             life.fields["code"] = f"{agency[unit_id]}-{day:%y%m%d}-{number:04d}"
         sequences.append(RecordSequence(unit_id=unit_id, day=day, last_number=len(group)))
 
+    _online_identity(lives, context)
     records = [Record(**life.fields) for life in lives]
     Record.objects.bulk_create(records, batch_size=BATCH_SIZE)
     events = [

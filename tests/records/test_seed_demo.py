@@ -301,3 +301,21 @@ def test_seed_demo_post_office_work_follows_the_agent_point_flow(seeded):
     mine = Record.objects.filter(agent_point=post_staff.agent_point)
     assert mine.filter(channel=Channel.POSTAL, created_by=post_staff).exists()
     assert RecordEvent.objects.filter(actor=post_staff, action="deliver").exists()
+
+
+def test_seed_demo_online_submissions_come_from_the_national_portal(seeded):
+    """Every online record carries its national dossier number and its acceptance deadline,
+    8 working hours after the submission; the submissions still waiting show in the inbox."""
+    calendar = WorkingCalendar()
+    online = Record.objects.filter(channel=Channel.ONLINE)
+    assert online.filter(national_dossier_no=None).count() == 0
+    assert online.filter(acceptance_due_at=None).count() == 0
+    assert (
+        Record.objects.exclude(channel=Channel.ONLINE).exclude(national_dossier_no=None).count()
+        == 0
+    )
+    for record in [*online.order_by("pk")[:25], *online.filter(status=Status.SUBMITTED)]:
+        assert record.acceptance_due_at == calendar.add_working_hours(record.submitted_at, 8)
+        assert record.national_dossier_no.startswith(f"G22.{record.receiving_unit.code}-")
+    waiting = online.filter(status=Status.SUBMITTED)
+    assert waiting.count() > 0
