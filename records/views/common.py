@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import UNIT_ROLES, Role
+from records.enums import AccessChannel
 from records.permissions import can_read_record_pages, can_see_names
 from records.selectors import record_for_user
+from records.services import log_personal_data_access
 from records.validation import mask_name
 
 
@@ -42,6 +44,14 @@ def record_or_404(user, code: str):
     if record is None:
         raise Http404
     return record
+
+
+def log_page_read(user, record, rules) -> None:
+    """Log the personal data a record's page shows in full (``rules.logged_fields``)."""
+    if rules.logged_fields:
+        log_personal_data_access(
+            user=user, records=[record], fields=list(rules.logged_fields), via=AccessChannel.WEB
+        )
 
 
 def list_url(**filters) -> str:

@@ -27,6 +27,7 @@ from records.views.common import (
     applicant_name,
     can_write,
     errors_to_form,
+    log_page_read,
     record_or_404,
     require_list_reader,
     require_unit_user,
@@ -73,13 +74,7 @@ def record_detail(request, code: str):
     require_list_reader(request.user)
     record = record_or_404(request.user, code)
     context = _detail_context(request, record)
-    if context["rules"].logged_fields:
-        log_personal_data_access(
-            user=request.user,
-            records=[record],
-            fields=list(context["rules"].logged_fields),
-            via=AccessChannel.WEB,
-        )
+    log_page_read(request.user, record, context["rules"])
     return render(request, "records/record_detail.html", context)
 
 

@@ -18,14 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from records.calendar import WorkingCalendar
-from records.enums import AccessChannel, Status
+from records.enums import Status
+from records.extensions import record_panels
 from records.forms import ACTION_FORMS
 from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
 from records.permissions import record_page_rules
 from records.selectors import record_history, submission_for_user, submissions_awaiting_acceptance
-from records.services import ACTION_SERVICES, log_personal_data_access
+from records.services import ACTION_SERVICES
 from records.validation import mask_id, mask_phone
-from records.views.common import applicant_name, can_write, require_list_reader
+from records.views.common import applicant_name, can_write, log_page_read, require_list_reader
 from records.views.desk import PAGE_SIZE
 from records.views.record import perform_action
 
@@ -111,6 +112,8 @@ def _page_context(request, record, *, forms=None):
         "applicant_name": applicant_name(request.user, record),
         "show_identifiers": rules.identifiers,
         "masked_id": mask_id(record.applicant_id_number),
+        "masked_old_id": mask_id(record.applicant_old_id_number),
+        "record_panels": record_panels(record),
         "masked_phone": mask_phone(record.applicant_phone),
         "can_write": writable,
     }
@@ -122,13 +125,7 @@ def submission_detail(request, public_id):
     require_list_reader(request.user)
     record = _submission_or_404(request.user, public_id)
     context = _page_context(request, record)
-    if context["rules"].logged_fields:
-        log_personal_data_access(
-            user=request.user,
-            records=[record],
-            fields=list(context["rules"].logged_fields),
-            via=AccessChannel.WEB,
-        )
+    log_page_read(request.user, record, context["rules"])
     return render(request, "records/submission_detail.html", context)
 
 

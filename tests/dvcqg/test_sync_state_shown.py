@@ -6,7 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from dvcqg.models import SyncMessage, SyncState
-from tests.helpers import receive
+from records import services
+from tests.helpers import APPLICANT, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -54,4 +55,18 @@ def test_the_record_page_shows_the_sync_state(client, clerk_a, unit_a):
     assert 'data-state="synced"' in client.get(url).content.decode()
     in_person = receive(clerk_a, unit_a, channel=1)
     page = client.get(reverse("records:detail", kwargs={"code": in_person.code}))
+    assert 'data-testid="sync-state" data-state="pending"' in page.content.decode()
+
+
+def test_the_submission_page_shows_the_sync_state_of_its_submission(client, clerk_a, unit_a):
+    """An online submission has a sync message from its submission on: its page says so."""
+    submission = services.record_submit(
+        actor=None,
+        procedure="ho-tich-khai-sinh-da-co-giay-to",
+        receiving_unit=unit_a,
+        applicant=APPLICANT,
+        national_dossier_no="G22.19753-SYNC-00001",
+    )
+    client.force_login(clerk_a)
+    page = client.get(reverse("records:submission", kwargs={"public_id": submission.public_id}))
     assert 'data-testid="sync-state" data-state="pending"' in page.content.decode()
