@@ -81,23 +81,23 @@ def build_lives(context: Context) -> list[RecordLife]:
 def _unit_lives(specs: list[Spec], context: Context, best: bool) -> list[RecordLife]:
     if best:  # A Lưới 5: everything finished but the last record received
         policies = ["finish"] * (len(specs) - 1) + ["open"]
-        lives = [_received_life(s, context, p) for s, p in zip(specs, policies, strict=True)]
+        lives = [received_life(s, context, p) for s, p in zip(specs, policies, strict=True)]
         finished = sum(life.fields["status"] in FINISHED_STATUSES for life in lives)
         assert finished == BEST_HANDLING_FINISHED, finished
         return lives
-    lives = [_received_life(spec, context, "natural") for spec in specs]
+    lives = [received_life(spec, context, "natural") for spec in specs]
     total = len(lives)
     finished = sum(life.fields["status"] in FINISHED_STATUSES for life in lives)
     position = total - 1
     while total and round(100 * finished / total, 2) >= 98.0:  # keep below A Lưới 5
         if lives[position].fields["status"] in FINISHED_STATUSES:
-            lives[position] = _received_life(specs[position], context, "open")
+            lives[position] = received_life(specs[position], context, "open")
             finished -= 1
         position -= 1
     return lives
 
 
-def _base_fields(rng, unit: Commune, procedure: Procedure, channel: int) -> dict:
+def base_fields(rng, unit: Commune, procedure: Procedure, channel: int) -> dict:
     applicant = people.applicant(rng, unit_code=unit.code, unit_name=unit.name, unit_kind=unit.kind)
     return {
         **applicant,
@@ -130,7 +130,7 @@ def _base_fields(rng, unit: Commune, procedure: Procedure, channel: int) -> dict
     }
 
 
-def _submitted_before(rng, context: Context, moment: datetime) -> datetime:
+def submitted_before(rng, context: Context, moment: datetime) -> datetime:
     """When an online dossier was filed: minutes to a few days before it was handled, at any
     hour and on any day (weekends included), but not before the new units existed."""
     lag = timedelta(minutes=rng.expovariate(1 / 300))
@@ -143,17 +143,17 @@ def _submitted_before(rng, context: Context, moment: datetime) -> datetime:
     return submitted.replace(microsecond=0)
 
 
-def _received_life(spec: Spec, context: Context, policy: str) -> RecordLife:
+def received_life(spec: Spec, context: Context, policy: str) -> RecordLife:
     rng = random.Random(f"{SEED}:{spec.unit.code}:{spec.day}:{spec.index}")
     unit, channel = spec.unit, spec.channel
     procedure = context.pick_procedure(rng, channel)
-    fields = _base_fields(rng, unit, procedure, channel)
+    fields = base_fields(rng, unit, procedure, channel)
     actor = context.actors.get(unit.pk)
     life = RecordLife(fields, context.calendar, context.end, actor, unit_code=unit.code)
     method, electronic = channel_return(rng, channel, procedure)
     receiver = "unit"
     if channel == Channel.ONLINE:
-        fields["submitted_at"] = _submitted_before(rng, context, spec.received_at)
+        fields["submitted_at"] = submitted_before(rng, context, spec.received_at)
         life.step("submit", fields["submitted_at"], actor=None)
         if rng.random() < 0.12 and context.points.get(unit.pk):  # filed at an agent point
             fields["agent_point_id"] = context.pick_point(
@@ -203,10 +203,10 @@ def _submissions(unit: Commune, unit_plan, context: Context) -> list[RecordLife]
         refused = int(unit_plan.online[day] * REFUSED_SHARE + rng.random())
         for _ in range(refused):
             procedure = context.pick_procedure(rng, Channel.ONLINE)
-            fields = _base_fields(rng, unit, procedure, Channel.ONLINE)
+            fields = base_fields(rng, unit, procedure, Channel.ONLINE)
             life = RecordLife(fields, context.calendar, context.end, context.actors.get(unit.pk))
             moment = random_office_time(rng, day, context.tz)
-            fields["submitted_at"] = _submitted_before(rng, context, moment)
+            fields["submitted_at"] = submitted_before(rng, context, moment)
             life.step("submit", fields["submitted_at"], actor=None)
             life.refuse(moment, rng.choice(REFUSE_REASONS))
             lives.append(life)
@@ -214,7 +214,7 @@ def _submissions(unit: Commune, unit_plan, context: Context) -> list[RecordLife]
     pending = int(unit_plan.online.get(last, 0) * PENDING_SHARE + rng.random())
     for _ in range(pending):
         procedure = context.pick_procedure(rng, Channel.ONLINE)
-        fields = _base_fields(rng, unit, procedure, Channel.ONLINE)
+        fields = base_fields(rng, unit, procedure, Channel.ONLINE)
         life = RecordLife(fields, context.calendar, context.end, None)
         moment = datetime.combine(last, time(17, 0), tzinfo=context.tz)
         fields["submitted_at"] = moment + timedelta(minutes=rng.uniform(0, 390), seconds=0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time as timer
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -41,6 +41,7 @@ class SeedReport:
     received: int
     events: int
     seconds: float
+    first_day: date | None = None  # the first day written (the living demo's runs)
 
 
 def demo_records_present() -> bool:
@@ -68,16 +69,17 @@ def seed_demo_records() -> SeedReport:
     context = seed_context()
     lives = build_lives(context)
     with transaction.atomic():
-        records, events, received = _insert(lives, context)
+        records, events, received = insert_lives(lives, context)
     return SeedReport(False, records, received, events, timer.monotonic() - started)
 
 
 def _online_identity(lives: list[RecordLife], context: Context) -> None:
     """What the national portal gives an online submission: its dossier number (per unit and
-    day of submission, in order) and the 8-working-hour acceptance deadline."""
-    numbers: dict[tuple[str, date], int] = {}
+    day of submission, in order, after the numbers of that unit and day already stored) and
+    the 8-working-hour acceptance deadline."""
     codes = {u.pk: u.code for u in context.units.values()}
     submitted = [life for life in lives if life.fields["submitted_at"] is not None]
+    numbers = _numbers_taken(min((life.fields["submitted_at"] for life in submitted), default=None))
     for life in sorted(submitted, key=lambda life: life.fields["submitted_at"]):
         fields = life.fields
         moment = fields["submitted_at"]
@@ -87,7 +89,24 @@ def _online_identity(lives: list[RecordLife], context: Context) -> None:
         fields["acceptance_due_at"] = context.calendar.add_working_hours(moment, 8)
 
 
-def _insert(lives: list[RecordLife], context: Context) -> tuple[int, int, int]:
+def _numbers_taken(since) -> dict[tuple[str, date], int]:
+    """The last national dossier number stored per (unit code, day) from ``since`` on, so that
+    a later seeding run continues the numbering (``G22.<unit>-<yymmdd>-<n>``)."""
+    last: dict[tuple[str, date], int] = {}
+    if since is None:
+        return last
+    stored = Record.objects.filter(
+        submitted_at__gte=since - timedelta(days=7), national_dossier_no__startswith="G22."
+    ).values_list("national_dossier_no", flat=True)
+    for number in stored.iterator():
+        unit_day, _, serial = number[4:].rpartition("-")
+        unit, _, day = unit_day.partition("-")
+        key = (unit, datetime.strptime(day, "%y%m%d").date())  # noqa: DTZ007 - a date only
+        last[key] = max(last.get(key, 0), int(serial))
+    return last
+
+
+def insert_lives(lives: list[RecordLife], context: Context) -> tuple[int, int, int]:
     """Issue codes (per unit per local day, in order of receipt, from 0001), write records,
     events and sequences. Returns (records, events, received)."""
     by_unit_day: dict[tuple[int, date], list[RecordLife]] = {}

@@ -1,4 +1,5 @@
-"""``manage.py seed_demo``: the demo records of 1–11 July 2025 reproduce the city's report.
+"""``manage.py seed_demo --reference-only``: the demo records of 1–11 July 2025 reproduce the
+city's report (the living weeks up to today: ``test_living_demo``).
 
 Every figure is counted directly on ``Record`` rows (no statistics code). The demo data is
 seeded once for the module inside a transaction that is rolled back at the end, so the rest
@@ -42,7 +43,7 @@ def seeded(django_db_setup, django_db_blocker):
     """Run ``seed_demo`` once for the module; roll everything back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        call_command("seed_demo", "--force", stdout=out)
+        call_command("seed_demo", "--force", "--reference-only", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -266,7 +267,7 @@ def test_seed_demo_second_run_changes_nothing(seeded):
     before = snapshot()
     assert demo_records_present()
     out = io.StringIO()
-    call_command("seed_demo", "--force", stdout=out)
+    call_command("seed_demo", "--force", "--reference-only", stdout=out)
     assert "already present, nothing changed" in out.getvalue()
     assert snapshot() == before
 

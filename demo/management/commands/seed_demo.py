@@ -1,9 +1,14 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from demo.plan import PERIOD_FIRST_DAY as DEMO_FIRST_DAY
 from demo.plan import PERIOD_LAST_DAY as DEMO_LAST_DAY
+from demo.recent import RECENT_WORKING_DAYS, seed_recent_records
 from demo.seed import seed_demo_records
 from demo.users import DEMO_PASSWORD, ensure_demo_users
 from stats.models import DailyStat
@@ -12,12 +17,24 @@ from stats.models import DailyStat
 class Command(BaseCommand):
     help = (
         "Load reference data, create the demo accounts and the demo records of 1–11 July 2025 "
-        "that reproduce the city's report (deterministic, idempotent). Refuses to run with "
-        "DEBUG off unless --force: demo passwords are public."
+        "that reproduce the city's report, then the living demo: the last working weeks up to "
+        "now (deterministic, idempotent). Refuses to run with DEBUG off unless --force: demo "
+        "passwords are public."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+        parser.add_argument(
+            "--as-of",
+            default=None,
+            metavar="YYYY-MM-DD[THH:MM]",
+            help="the moment the living demo runs up to (default: now; a date alone: 10:00)",
+        )
+        parser.add_argument(
+            "--reference-only",
+            action="store_true",
+            help="only the 1–11 July 2025 reference, not the living weeks up to today",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -43,9 +60,47 @@ class Command(BaseCommand):
                 DEMO_LAST_DAY.isoformat(),
                 stdout=self.stdout,
             )
+        if not options["reference_only"]:
+            self.seed_recent(as_of(options["as_of"]))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(
                 f"  {login.username:<18} {login.full_name:<22} {login.role:<20} {login.workplace}"
             )
+
+    def seed_recent(self, now: datetime) -> None:
+        report = seed_recent_records(now)
+        if report.skipped:
+            self.stdout.write(
+                "Living demo: the working days up to now are present, nothing changed."
+            )
+            return
+        self.stdout.write(
+            f"Living demo, the last {RECENT_WORKING_DAYS} working days up to {now:%Y-%m-%d %H:%M} "
+            "and the July backlog finished: "
+            f"{report.records:,} records ({report.received:,} received), "
+            f"{report.events:,} history events, in {report.seconds:.1f} s."
+        )
+        call_command(
+            "compute_stats",
+            "--from",
+            report.first_day.isoformat(),
+            "--to",
+            now.date().isoformat(),
+            stdout=self.stdout,
+        )
+
+
+def as_of(value: str | None) -> datetime:
+    """``--as-of``: a local date (10:00 that day) or date and time; default now."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    if not value:
+        return timezone.localtime(timezone.now(), tz).replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--as-of: not a date or date and time: {value!r}") from error
+    if len(value) <= 10:
+        moment = datetime.combine(moment.date(), time(10, 0))
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
