@@ -103,6 +103,7 @@ _ACTIONS = (
         FROM_INTAKE_DAY,
         RECEIVE_HANDOVER,
         example={"note": "Hồ sơ đầy đủ"},
+        requires=("not_awaiting_completion",),
     ),
     Action(
         "refuse",

@@ -10,14 +10,23 @@ from django.utils.translation import gettext as _
 
 from records.calendar import WorkingCalendar
 from records.enums import ReturnMethod
+from records.exceptions import RecordConflict
 from records.models import Record
 from records.services.engine import apply_transition, required_text, stamp_receipt
 
 
 def record_receive(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
-    """Accept a submitted dossier: issue the code and set the appointment date."""
+    """Accept a submitted dossier: issue the code and set the appointment date. Not while the
+    citizen has been asked to complete it: it is accepted once completed (or refused)."""
 
     def change(current: Record, calendar: WorkingCalendar, moment: datetime, data: dict):
+        if current.paused_since is not None:
+            raise RecordConflict(
+                _(
+                    "The citizen has been asked to complete this dossier: accept it once the "
+                    "completion arrives, or refuse it."
+                )
+            )
         stamp_receipt(current, moment, calendar)
         data["due_date"] = current.due_date.isoformat()
 
@@ -38,6 +47,7 @@ def record_refuse(*, record: Record, actor, reason: str, at=None, expected_versi
 
     def change(current, calendar, moment, data):
         current.finished_at = moment
+        current.paused_since = None  # refused while waiting for the citizen's completion
 
     return apply_transition(
         record=record,

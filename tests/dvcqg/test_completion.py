@@ -11,7 +11,13 @@ from rest_framework.test import APIClient
 from records.calendar import WorkingCalendar
 from records.enums import Status
 from records.exceptions import RecordConflict
-from records.services import record_complete, record_request_completion, record_submit
+from records.services import (
+    record_complete,
+    record_receive,
+    record_refuse,
+    record_request_completion,
+    record_submit,
+)
 from tests.helpers import APPLICANT, local
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +80,7 @@ def test_request_completion_through_the_page_and_completion_through_the_connecto
     listed = client.get(reverse("records:submissions")).context["rows"]
     assert "tạm dừng" in listed[0]["clock"]["text"]
     offered = {a["name"] for a in client.get(page).context["actions"]}
-    assert "request_completion" not in offered
+    assert offered == {"refuse"}  # no accepting an incomplete dossier, no second request
     left = WorkingCalendar().working_time_between(record.paused_since, record.acceptance_due_at)
 
     api = APIClient()
@@ -98,3 +104,22 @@ def test_request_completion_through_the_page_and_completion_through_the_connecto
     clerk_api = APIClient()
     clerk_api.force_authenticate(clerk_a)
     assert clerk_api.post(url, {}, format="json").status_code == 403
+
+
+def test_a_dossier_awaiting_completion_cannot_be_accepted_but_can_be_refused(clerk_a, unit_a):
+    record = submit(unit_a, number="G22-C-2", at=local(2025, 7, 7, 9, 0))
+    record = record_request_completion(
+        record=record, actor=clerk_a, reason="Thiếu tờ khai", at=local(2025, 7, 7, 9, 30)
+    )
+    api = APIClient()
+    api.force_authenticate(clerk_a)
+    accept = api.post(f"/api/v1/records/{record.public_id}/receive/", {}, format="json")
+    assert accept.status_code == 409, accept.content
+    with pytest.raises(RecordConflict):
+        record_receive(record=record, actor=clerk_a, at=local(2025, 7, 7, 10, 0))
+    record.refresh_from_db()
+    assert (record.status, record.code, record.version) == (Status.SUBMITTED, None, 2)
+    record = record_refuse(
+        record=record, actor=clerk_a, reason="Không bổ sung", at=local(2025, 7, 7, 10, 0)
+    )
+    assert record.status == Status.REFUSED and record.paused_since is None
