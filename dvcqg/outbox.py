@@ -28,7 +28,7 @@ from dvcqg.vocabulary import national_status
 logger = logging.getLogger(__name__)
 
 # Actions whose history note is a reason the citizen must read on the national portal.
-REASON_ACTIONS = frozenset({"refuse", "request_supplement", "stop", "extend"})
+REASON_ACTIONS = frozenset({"refuse", "request_completion", "request_supplement", "stop", "extend"})
 
 
 def syncs(record) -> bool:

@@ -11,6 +11,7 @@ from records.enums import Status
 from records.services import (
     record_process,
     record_refuse,
+    record_request_completion,
     record_request_supplement,
     record_resolve,
     record_return,
@@ -77,6 +78,14 @@ def test_the_payload_carries_no_personal_data_and_a_refusal_carries_its_reason(c
     text = str([m.payload for m in SyncMessage.objects.filter(record=record)])
     for value in ("046095001234", "0912345678", "Nguyễn Văn An", "Lê Lợi"):
         assert value not in text
+
+
+def test_a_request_for_completion_tells_the_citizen_what_is_missing(clerk_a, unit_a):
+    record = submit(clerk_a, unit_a)
+    record_request_completion(record=record, actor=clerk_a, reason="Thiếu giấy chứng sinh")
+    message = SyncMessage.objects.filter(record=record).latest("sequence")
+    assert message.action == "request_completion"
+    assert (message.national_status, message.payload["reason"]) == (1, "Thiếu giấy chứng sinh")
 
 
 def test_records_of_every_channel_are_synced(clerk_a, unit_a):
