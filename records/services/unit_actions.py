@@ -11,13 +11,20 @@ from django.utils.translation import gettext as _
 from records.calendar import WorkingCalendar
 from records.enums import ReturnMethod
 from records.models import Record
-from records.services.engine import apply_transition, required_text, stamp_receipt
+from records.services.engine import (
+    apply_transition,
+    required_text,
+    resume_acceptance_clock,
+    stamp_receipt,
+)
 
 
 def record_receive(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
     """Accept a submitted dossier: issue the code and set the appointment date."""
 
     def change(current: Record, calendar: WorkingCalendar, moment: datetime, data: dict):
+        if current.paused_since is not None:  # still waiting for the citizen's completion
+            resume_acceptance_clock(current, moment, calendar, data)
         stamp_receipt(current, moment, calendar)
         data["due_date"] = current.due_date.isoformat()
 
@@ -37,6 +44,8 @@ def record_refuse(*, record: Record, actor, reason: str, at=None, expected_versi
     reason = required_text(reason, "reason", _("Give the reason for refusing."))
 
     def change(current, calendar, moment, data):
+        if current.paused_since is not None:  # still waiting for the citizen's completion
+            resume_acceptance_clock(current, moment, calendar, data)
         current.finished_at = moment
 
     return apply_transition(
