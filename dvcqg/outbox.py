@@ -18,12 +18,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from dvcqg.client import DeliveryError, push
 from dvcqg.models import SyncMessage, SyncState
 from dvcqg.vocabulary import national_status
+from records.models import Record
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,11 @@ def build_payload(*, record, key: str, sequence: int, action: str, at: datetime,
 
 def write_message(*, record, action: str, at: datetime) -> SyncMessage:
     """Append the record's next message (call inside the change's transaction: the record row
-    is locked by the engine, or the record was just created in it)."""
+    is locked by the engine, or the record was just created in it), and mark the record's
+    sync pending (``Record.sync_pending``, read by the sync rate) in the same transaction."""
+    # One UPDATE of the row the change already holds; none written when already pending.
+    Record.objects.filter(pk=record.pk, sync_pending=False).update(sync_pending=True)
+    record.sync_pending = True
     last = record.sync_messages.aggregate(last=Max("sequence"))["last"] or 0
     sequence = last + 1
     key = f"{record.pk}:{sequence}"
@@ -160,7 +165,25 @@ def deliver_next(record_id: int, *, now: datetime | None = None) -> str:
         message.sent_at = timezone.now()
         message.next_attempt_at = None
         message.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at"])
+        clear_sync_pending(record_id)
     return "sent"
+
+
+def clear_sync_pending(record_id: int) -> bool:
+    """After a message of the record is marked sent (same transaction): clear the record's
+    ``sync_pending`` if none of its messages is still unsent. The record row is locked first,
+    so a change being written meanwhile (it holds that row from its start) is committed before
+    the check, which then sees its new message: in PostgreSQL's READ COMMITTED the check is a
+    new statement with a new snapshot, whereas a lone ``UPDATE … WHERE NOT EXISTS`` re-checks
+    only the row after waiting, with its first snapshot, and would clear the flag of a record
+    whose new message it cannot see. Returns whether the flag was cleared."""
+    list(Record.objects.select_for_update().filter(pk=record_id).values_list("pk", flat=True))
+    unsent = SyncMessage.objects.filter(record=OuterRef("pk")).exclude(state=SyncState.SENT)
+    return bool(
+        Record.objects.filter(pk=record_id, sync_pending=True)
+        .filter(~Exists(unsent))
+        .update(sync_pending=False)
+    )
 
 
 def deliver_record(record_id: int, *, now: datetime | None = None) -> int:

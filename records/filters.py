@@ -29,7 +29,13 @@ from records.enums import (
 )
 from records.models import Procedure, Record
 from records.permissions import can_search_identifiers
-from records.selectors import overdue_on_q, overdue_q, promised_between_q
+from records.selectors import (
+    acceptance_decided_q,
+    acceptance_on_time_q,
+    overdue_on_q,
+    overdue_q,
+    promised_between_q,
+)
 from records.services import log_personal_data_access
 from records.validation import identifier_lookup
 
@@ -156,6 +162,26 @@ class RecordFilter(django_filters.FilterSet):
         method="filter_digitised",
         label=_("Digitised"),
     )
+    synced = django_filters.ChoiceFilter(
+        choices=[("true", _("yes")), ("false", _("no"))],
+        method="filter_synced",
+        label=_("Every change synced to the national portal"),
+    )
+    decided_from = django_filters.DateFilter(
+        method="filter_decided_from",
+        label=_("Online submission accepted or refused from (date)"),
+        widget=DATE_WIDGET,
+    )
+    decided_to = django_filters.DateFilter(
+        method="filter_decided_to",
+        label=_("Online submission accepted or refused to (date, inclusive)"),
+        widget=DATE_WIDGET,
+    )
+    acceptance = django_filters.ChoiceFilter(
+        choices=[("on_time", _("within 8 working hours")), ("late", _("after 8 working hours"))],
+        method="filter_acceptance",
+        label=_("Accepted or refused"),
+    )
     overdue_on = django_filters.DateFilter(
         method="filter_overdue_on",
         label=_("Overdue at the end of (date), against the date promised"),
@@ -265,6 +291,23 @@ class RecordFilter(django_filters.FilterSet):
 
     def filter_digitised(self, queryset, name, value):
         return queryset.filter(digitised=value == "true")
+
+    def filter_synced(self, queryset, name, value):
+        """``true``: nothing owed to the national portal (``Record.sync_pending`` off)."""
+        return queryset.filter(sync_pending=value != "true")
+
+    def filter_decided_from(self, queryset, name, value):
+        return queryset.filter(acceptance_decided_q(value, None))
+
+    def filter_decided_to(self, queryset, name, value):
+        return queryset.filter(acceptance_decided_q(None, value))
+
+    def filter_acceptance(self, queryset, name, value):
+        """Online submissions accepted or refused on or before their acceptance deadline
+        (``on_time``), or after it (``late``)."""
+        on_time = acceptance_on_time_q()
+        decided = acceptance_decided_q(None, None)
+        return queryset.filter(on_time if value == "on_time" else decided & ~on_time)
 
     def filter_overdue_on(self, queryset, name, value):
         """The records behind ``DailyStat.overdue_end`` of that day."""

@@ -169,6 +169,13 @@ class Record(TimeStampedModel):
     e_result = models.BooleanField(_("electronic result"), default=False)
     wants_notifications = models.BooleanField(_("wants notifications"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # Some change of the record is not yet delivered to the national portal: set by the
+    # connector (``dvcqg``) in the transaction that writes the change's sync message, cleared
+    # when its last unsent message is sent. Read only on its partial index (the backlog), for
+    # the sync rate of Decision 766's indicator 1.4; never set by an action of the record.
+    sync_pending = models.BooleanField(
+        _("sync with the national portal pending"), default=False, editable=False
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,6 +196,12 @@ class Record(TimeStampedModel):
             models.Index(fields=["handling_unit", "status"], name="record_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="record_status_due"),
             models.Index(fields=["agent_point", "status"], name="record_point_status"),
+            # Only the records whose sync is pending: its size is the backlog, not the history.
+            models.Index(
+                fields=["receiving_unit", "received_at"],
+                condition=Q(sync_pending=True),
+                name="record_sync_pending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

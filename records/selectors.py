@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
@@ -124,6 +124,61 @@ def promised_between_q(first: date | None, last: date | None) -> Q:
     return Q(extended_due_date__isnull=False, **extended) | Q(
         extended_due_date__isnull=True, **original
     )
+
+
+# An online submission from the national portal, with its submission time and acceptance
+# deadline (8 working hours, ``records.services.intake``), whatever became of it.
+ONLINE_SUBMISSION = Q(
+    channel=Channel.ONLINE, submitted_at__isnull=False, acceptance_due_at__isnull=False
+)
+# Decided at intake: accepted (received) or refused (status 3, its refusal dated by
+# ``finished_at``); on time when that moment is on or before the acceptance deadline (moved by
+# a finished completion pause, ``records.services.completion``).
+ACCEPTED_ON_TIME = Q(received_at__lte=F("acceptance_due_at"))
+REFUSED_ON_TIME = Q(finished_at__lte=F("acceptance_due_at"))
+
+
+def acceptance_decided_q(first: date | None, last: date | None) -> Q:
+    """Online submissions accepted or refused on a local day of ``[first, last]`` (either
+    bound may be None): the records behind ``DailyStat.acceptance_decided``."""
+    received, refused = Q(received_at__isnull=False), Q(status=Status.REFUSED)
+    if first is not None:
+        received &= Q(received_at__gte=day_start(first))
+        refused &= Q(finished_at__gte=day_start(first))
+    if last is not None:
+        end = day_start(last + timedelta(days=1))
+        received &= Q(received_at__lt=end)
+        refused &= Q(finished_at__lt=end)
+    return ONLINE_SUBMISSION & (received | refused)
+
+
+def acceptance_on_time_q() -> Q:
+    """Decided (accepted or refused) on or before the acceptance deadline."""
+    return ONLINE_SUBMISSION & (
+        (Q(received_at__isnull=False) & ACCEPTED_ON_TIME)
+        | (Q(status=Status.REFUSED) & REFUSED_ON_TIME)
+    )
+
+
+def sync_pending_counts(*, unit_ids, start, end) -> dict[int, int]:
+    """Per receiving unit of ``unit_ids``, the records received in ``[start, end)`` with a
+    change not yet delivered to the national portal (``Record.sync_pending``). One grouped
+    query on the partial index ``record_sync_pending``: it reads the backlog only, never the
+    history. ``unit_ids`` must already be within the reader's scope (as for a period report).
+    """
+    rows = (
+        Record.objects.order_by()
+        .filter(
+            sync_pending=True,
+            receiving_unit__in=list(unit_ids),
+            received_at__gte=start,
+            received_at__lt=end,
+        )
+        .values("receiving_unit")
+        .annotate(n=Count("id"))
+        .values_list("receiving_unit", "n")
+    )
+    return dict(rows)
 
 
 def active_procedures() -> QuerySet[Procedure]:

@@ -153,6 +153,15 @@ RATES_HELP = {
         "(early + on time + open and not past the original date at the end) ÷ to handle (%)"
     ),
     "digitisation_rate": "digitised ÷ received (%)",
+    "sync_rate": (
+        "synced ÷ received (%): records received whose every change is delivered to the "
+        "national portal (Decision 766, indicator 1.4); a record with nothing owed counts as "
+        "synced"
+    ),
+    "acceptance_timeliness": (
+        "online submissions accepted or refused within 8 working hours (their acceptance "
+        "deadline) ÷ all accepted or refused (%), by the day of the decision"
+    ),
 }
 
 
@@ -272,7 +281,9 @@ REPORT_EXAMPLE = OpenApiExample(
 class PeriodReportView(APIView):
     """The figures of a period for a set of units: totals, one row per unit, the daily
     series, the backlog carried over, the rates of the city's report, highlights and two
-    summary sentences (Vietnamese, English). Read from the daily figures only."""
+    summary sentences (Vietnamese, English). Read from the daily figures, except the sync
+    rate's backlog (``sync_pending``: records received with a change not yet delivered to the
+    national portal, counted live)."""
 
     permission_classes = [StatsReaders]
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]

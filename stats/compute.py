@@ -26,6 +26,7 @@ from django.utils import timezone
 from records.calendar import day_start
 from records.enums import FINISHED_STATUSES, Channel, Outcome, ReturnMethod, Status
 from records.models import Record
+from records.selectors import ACCEPTED_ON_TIME, ONLINE_SUBMISSION, REFUSED_ON_TIME
 from stats.models import COUNT_FIELDS, DailyStat
 
 UPSERT_BATCH = 500
@@ -230,7 +231,9 @@ def compute_range(units: list[int], date_from: date, date_to: date) -> int:
 
 def _add_intake(grid: Grid, run: _Range) -> None:
     """Intake by receiving unit: receipts by day of receipt, refusals by day of refusal,
-    submissions still waiting by day of submission."""
+    submissions still waiting by day of submission; the online submissions decided (accepted
+    or refused) and those decided in time are counted in the same two groupings, by the day
+    of the decision."""
     intake = [
         (
             "received_at",
@@ -240,10 +243,20 @@ def _add_intake(grid: Grid, run: _Range) -> None:
                 "received_online": Count("id", filter=Q(channel=Channel.ONLINE)),
                 "received_postal": Count("id", filter=Q(channel=Channel.POSTAL)),
                 "digitised": Count("id", filter=Q(digitised=True)),
+                "acceptance_decided": Count("id", filter=ONLINE_SUBMISSION),
+                "acceptance_on_time": Count("id", filter=ONLINE_SUBMISSION & ACCEPTED_ON_TIME),
             },
             {},
         ),
-        ("finished_at", {"refused": Count("id")}, {"status": Status.REFUSED}),
+        (
+            "finished_at",
+            {
+                "refused": Count("id"),
+                "acceptance_decided": Count("id", filter=ONLINE_SUBMISSION),
+                "acceptance_on_time": Count("id", filter=ONLINE_SUBMISSION & REFUSED_ON_TIME),
+            },
+            {"status": Status.REFUSED},
+        ),
         ("submitted_at", {"not_accepted": Count("id")}, {"status": Status.SUBMITTED}),
     ]
     for date_field, counts, conditions in intake:

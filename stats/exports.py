@@ -28,6 +28,8 @@ LABELS = {
     "digitised": gettext_lazy("Digitised"),
     "not_accepted": gettext_lazy("Not accepted (online submissions)"),
     "refused": gettext_lazy("Refused at intake"),
+    "acceptance_decided": gettext_lazy("Online submissions accepted or refused"),
+    "acceptance_on_time": gettext_lazy("Accepted or refused within 8 working hours"),
     "finished": gettext_lazy("Finished"),
     "finished_early": gettext_lazy("Finished early"),
     "finished_on_time": gettext_lazy("Finished on time"),
@@ -42,11 +44,15 @@ LABELS = {
     "open_end": gettext_lazy("Open at the end"),
     "overdue_end": gettext_lazy("Overdue at the end"),
     "overdue_original_end": gettext_lazy("Past the original date at the end"),
+    "synced": gettext_lazy("Synced to the national portal"),
+    "sync_pending": gettext_lazy("Sync pending"),
     "online_rate": gettext_lazy("Online rate (%)"),
     "handling_rate": gettext_lazy("Handling rate (%)"),
     "on_time_rate": gettext_lazy("On-time rate (%)"),
     "on_time_rate_766": gettext_lazy("On-time rate per Decision 766 (%)"),
     "digitisation_rate": gettext_lazy("Digitisation rate (%)"),
+    "sync_rate": gettext_lazy("Sync rate (%)"),
+    "acceptance_timeliness": gettext_lazy("Acceptance timeliness (%)"),
 }
 
 

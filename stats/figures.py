@@ -10,7 +10,15 @@ gives None (null in JSON, "—" in text):
 - 766 on-time rate = (finished early + on time + open at the end of the period and not past
   its original appointment date) ÷ to handle (the index's reading: an extension does not move
   the date, a record waiting for the citizen is not late);
-- digitisation rate = digitised ÷ received.
+- digitisation rate = digitised ÷ received;
+- sync rate (Decision 766, indicator 1.4) = synced ÷ received, where synced = received in the
+  period − those of them with a change not yet delivered to the national portal
+  (``Record.sync_pending``, read live on its partial index: the only figure not from
+  ``DailyStat``); a record with nothing owed to the portal (history written before the
+  connector, or in bulk by the demo's seed) counts as synced;
+- acceptance timeliness = online submissions accepted or refused within their 8 working
+  hours (the acceptance deadline, moved by a finished completion pause) ÷ all online
+  submissions accepted or refused in the period (by the day of the decision).
 """
 
 from __future__ import annotations
@@ -23,13 +31,16 @@ from communes.models import Commune
 from stats.models import FLOW_FIELDS, STOCK_FIELDS
 
 STOCK_COUNTS = ["carried_over", "to_handle", *STOCK_FIELDS]
-REPORT_COUNTS = [*FLOW_FIELDS, *STOCK_COUNTS]
+SYNC_COUNTS = ["synced", "sync_pending"]
+REPORT_COUNTS = [*FLOW_FIELDS, *STOCK_COUNTS, *SYNC_COUNTS]
 RATE_FIELDS = [
     "online_rate",
     "handling_rate",
     "on_time_rate",
     "on_time_rate_766",
     "digitisation_rate",
+    "sync_rate",
+    "acceptance_timeliness",
 ]
 DAILY_COUNTS = [*FLOW_FIELDS, *STOCK_FIELDS]
 HUNDREDTH = Decimal("0.01")
@@ -60,6 +71,8 @@ def rates_of(counts: dict[str, int]) -> dict[str, Decimal | None]:
         "on_time_rate": rate(on_time, counts["finished"]),
         "on_time_rate_766": rate(on_time + still_in_time, counts["to_handle"]),
         "digitisation_rate": rate(counts["digitised"], counts["received"]),
+        "sync_rate": rate(counts["synced"], counts["received"]),
+        "acceptance_timeliness": rate(counts["acceptance_on_time"], counts["acceptance_decided"]),
     }
 
 

@@ -13,6 +13,9 @@ COUNT_FIELDS = [
     "digitised",
     "not_accepted",
     "refused",
+    # Online submissions accepted or refused, by receiving unit and local day of the decision.
+    "acceptance_decided",
+    "acceptance_on_time",
     # Handling, by handling unit and local day of the event.
     "finished",
     "finished_early",
@@ -42,6 +45,10 @@ class DailyStat(models.Model):
     - intake (receiving unit): ``received`` (status 2 reached that day) split by channel,
       ``digitised`` among them, ``not_accepted`` (online submissions of that day still in
       status 1), ``refused`` (status 3, dated by the refusal);
+    - acceptance (receiving unit, day of the decision): ``acceptance_decided`` online
+      submissions accepted (dated by the receipt) or refused at intake (dated by the refusal),
+      ``acceptance_on_time`` those of them decided on or before their acceptance deadline
+      (8 working hours from submission, moved by a finished completion pause);
     - handling (handling unit): ``finished`` (reached resolved, returned or stopped, dated by
       ``finished_at``) split by outcome, ``stopped`` among them, ``returned`` by method (dated by
       ``returned_at``);
@@ -66,6 +73,8 @@ class DailyStat(models.Model):
     digitised = _count(_("digitised"))
     not_accepted = _count(_("submitted, not accepted"))
     refused = _count(_("refused"))
+    acceptance_decided = _count(_("online submissions accepted or refused"))
+    acceptance_on_time = _count(_("online submissions accepted or refused within 8 working hours"))
     finished = _count(_("finished"))
     finished_early = _count(_("finished early"))
     finished_on_time = _count(_("finished on time"))

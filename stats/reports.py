@@ -1,5 +1,7 @@
 """Period reports: the city's figures (domain brief §4) for any range and any set of units,
-summed from ``DailyStat`` only (a report never scans the records).
+summed from ``DailyStat`` (a report never scans the records), with one exception: the sync
+rate's backlog, counted on the partial index of the records whose sync is pending (its cost
+grows with the backlog, never with the history).
 
 The counts and rates, and their definitions, are ``stats.figures``'; the report's two
 sentences ``stats.bulletin``'s.
@@ -20,6 +22,8 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from communes.models import Commune
+from records.calendar import day_start
+from records.selectors import sync_pending_counts
 from stats.bulletin import summary_en, summary_vi
 from stats.figures import (
     DAILY_COUNTS,
@@ -50,8 +54,9 @@ __all__ = [
 
 def period_report(*, date_from: date, date_to: date, units: list[Commune]) -> PeriodReport:
     """The report of ``units`` for ``[date_from, date_to]``, from ``DailyStat`` in three
-    queries (per-unit sums with stocks, per-day sums). ``units`` must already be within the
-    reader's scope. Days of the period not computed yet are computed first; otherwise
+    queries (per-unit sums with stocks, per-day sums), plus one on the partial index of the
+    records whose sync is pending (the sync rate's backlog). ``units`` must already be within
+    the reader's scope. Days of the period not computed yet are computed first; otherwise
     read-only."""
     if date_to < date_from:
         raise ValueError("date_to is before date_from")
@@ -85,6 +90,11 @@ def period_report(*, date_from: date, date_to: date, units: list[Commune]) -> Pe
         .values("pk", "carried_over", *STOCK_FIELDS)
     }
 
+    pending = sync_pending_counts(
+        unit_ids=unit_ids,
+        start=day_start(date_from),
+        end=day_start(date_to + timedelta(days=1)),
+    )
     rows = []
     for unit in sorted(units, key=_unit_order):
         counts = {name: (flows.get(unit.pk, {}).get(name) or 0) for name in FLOW_FIELDS}
@@ -92,6 +102,9 @@ def period_report(*, date_from: date, date_to: date, units: list[Commune]) -> Pe
         for name in ("carried_over", *STOCK_FIELDS):
             counts[name] = stock.get(name) or 0
         counts["to_handle"] = counts["received"] + counts["carried_over"]
+        # Read live, while ``received`` may wait for its recompute: never more than received.
+        counts["sync_pending"] = min(pending.get(unit.pk, 0), counts["received"])
+        counts["synced"] = counts["received"] - counts["sync_pending"]
         rows.append(UnitFigures(unit, counts, rates_of(counts)))
     totals = {name: sum(row.counts[name] for row in rows) for name in REPORT_COUNTS}
 

@@ -1,7 +1,8 @@
 """The city office's dashboard (and a commune leader's, for their unit).
 
 Everything on it comes from the statistics (``stats.reports.period_report`` over
-``DailyStat``); the records table is never scanned at request time. Every number links to the
+``DailyStat``); the records table is never scanned at request time (the sync rate's backlog is
+one count on the partial index of the records whose sync is pending). Every number links to the
 record list filtered to exactly the records behind it.
 """
 
@@ -134,6 +135,37 @@ def _cards(report, date_from: date, date_to: date, unit_filter: dict) -> list[di
             "help": _("Records received whose dossier was digitised ÷ records received."),
             "testid": "card-digitised",
         },
+        {
+            "label": _("Sync rate"),
+            "rate": rates["sync_rate"],
+            "detail": (totals["synced"], totals["received"]),
+            "link": records_link(**unit_filter.get("receiving", {}), synced="true", **received),
+            "help": _(
+                "Records received whose every change has been delivered to the national "
+                "portal ÷ records received (Decision 766, indicator 1.4). A record with "
+                "nothing owed to the portal (such as history from before the connector) "
+                "counts as synced."
+            ),
+            "testid": "card-sync",
+        },
+        {
+            "label": _("Acceptance timeliness"),
+            "rate": rates["acceptance_timeliness"],
+            "detail": (totals["acceptance_on_time"], totals["acceptance_decided"]),
+            "link": records_link(
+                **unit_filter.get("receiving", {}),
+                decided_from=date_from,
+                decided_to=date_to,
+                acceptance="on_time",
+            ),
+            "help": _(
+                "Online submissions accepted or refused within 8 working hours of submission "
+                "(a pause for the citizen to complete the dossier stops the clock) ÷ all "
+                "online submissions accepted or refused in the period, by the day of the "
+                "decision."
+            ),
+            "testid": "card-acceptance",
+        },
     ]
 
 
@@ -197,6 +229,8 @@ def dashboard(request):
         for key, row in report.highlights.items()
     }
     as_of = figures_as_of(units)
+    cards = _cards(report, date_from, date_to, unit_filter)
+    by_id = {card["testid"]: card for card in cards}
     export_query = urlencode(
         [("date_from", date_from), ("date_to", date_to)]
         + [("commune", unit.code) for unit in units if len(units) < len(visible)]
@@ -212,7 +246,11 @@ def dashboard(request):
         "visible": visible,
         "selected_codes": {unit.code for unit in units} if len(units) < len(visible) else set(),
         "report": report,
-        "cards": _cards(report, date_from, date_to, unit_filter),
+        "cards": cards,
+        "card_help": {
+            "sync": by_id["card-sync"]["help"],
+            "acceptance": by_id["card-acceptance"]["help"],
+        },
         "table": table,
         "sort": sort_key,
         "sorts": [

@@ -158,3 +158,23 @@ def receive_through_new_record_form(page) -> str:
     page.get_by_label("Địa chỉ").fill("5 Lê Lợi, phường Phú Xuân")
     page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
     return page.get_by_test_id("slip-code").inner_text()
+
+
+def records_reads(queries) -> list[str]:
+    """The SQL of the captured ``queries`` that read the records table, other than the sync
+    rate's backlog: a grouped count of the records whose sync is pending (on its partial
+    index, ``records.selectors.sync_pending_counts``). A page of figures must give none."""
+    found = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if "records_record" not in sql:
+            continue
+        backlog = (
+            sql.startswith('SELECT "records_record"."receiving_unit_id"')
+            and 'COUNT("records_record"."id")' in sql
+            and 'AND "records_record"."sync_pending")' in sql
+            and "JOIN" not in sql
+        )
+        if not backlog:
+            found.append(sql)
+    return found

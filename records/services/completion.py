@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from records.exceptions import RecordConflict
 from records.models import DossierComponent, Record
-from records.services.engine import apply_transition, required_text
+from records.services.engine import apply_transition, required_text, resume_acceptance_clock
 from records.services.intake import _clean_components
 
 
@@ -55,14 +55,7 @@ def record_complete(
     def change(current, calendar, moment, data):
         if current.paused_since is None:
             raise RecordConflict(_("The citizen was not asked to complete this dossier."))
-        if current.acceptance_due_at is not None:
-            left = calendar.working_time_between(current.paused_since, current.acceptance_due_at)
-            if left > timedelta():
-                current.acceptance_due_at = calendar.add_working_hours(
-                    moment, left.total_seconds() / 3600
-                )
-            data["working_seconds_left"] = int(left.total_seconds())
-        current.paused_since = None
+        resume_acceptance_clock(current, moment, calendar, data)
         start = current.components.count()
         for offset, row in enumerate(rows):
             row.record, row.position = current, start + offset

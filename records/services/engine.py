@@ -185,6 +185,25 @@ def required_text(value: str | None, field: str, message: str) -> str:
     return value
 
 
+def resume_acceptance_clock(
+    record: Record, moment: datetime, calendar: WorkingCalendar, data: dict
+) -> None:
+    """End an online submission's completion pause at ``moment``: its 8-working-hour
+    acceptance clock resumes with the working time that was left when it stopped (the
+    deadline moves to ``moment`` + that time; none left, the deadline stays, already past).
+    When the citizen completes the dossier, and when the desk accepts or refuses it while
+    still waiting for the completion, so the decision is judged against the clock that
+    stopped and no pause is left on the record."""
+    if record.acceptance_due_at is not None:
+        left = calendar.working_time_between(record.paused_since, record.acceptance_due_at)
+        if left > timedelta():
+            record.acceptance_due_at = calendar.add_working_hours(
+                moment, left.total_seconds() / 3600
+            )
+        data["working_seconds_left"] = int(left.total_seconds())
+    record.paused_since = None
+
+
 def _end_pause(record: Record, moment: datetime, calendar: WorkingCalendar, data: dict):
     record.due_date, days = shift_for_pause(record.due_date, record.paused_since, moment, calendar)
     if record.extended_due_date:

@@ -12,7 +12,12 @@ from records.calendar import WorkingCalendar
 from records.enums import ReturnMethod
 from records.exceptions import RecordConflict
 from records.models import Record
-from records.services.engine import apply_transition, required_text, stamp_receipt
+from records.services.engine import (
+    apply_transition,
+    required_text,
+    resume_acceptance_clock,
+    stamp_receipt,
+)
 
 
 def record_receive(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
@@ -46,8 +51,9 @@ def record_refuse(*, record: Record, actor, reason: str, at=None, expected_versi
     reason = required_text(reason, "reason", _("Give the reason for refusing."))
 
     def change(current, calendar, moment, data):
+        if current.paused_since is not None:  # still waiting for the citizen's completion
+            resume_acceptance_clock(current, moment, calendar, data)
         current.finished_at = moment
-        current.paused_since = None  # refused while waiting for the citizen's completion
 
     return apply_transition(
         record=record,

@@ -113,6 +113,8 @@ RANKING_HEADERS = [
     "Tỷ lệ giải quyết",
     "Tỷ lệ đúng hạn",
     "Quá hạn cuối kỳ",
+    "Tỷ lệ đồng bộ",
+    "Tỷ lệ tiếp nhận đúng hạn",
 ]
 
 

@@ -43,6 +43,8 @@ UNITS_HEADER_VI = [
     "Đã số hóa",
     "Chưa tiếp nhận (nộp trực tuyến)",
     "Từ chối tiếp nhận",
+    "Hồ sơ trực tuyến đã tiếp nhận hoặc từ chối",
+    "Tiếp nhận hoặc từ chối trong 8 giờ làm việc",
     "Đã giải quyết",
     "Trước hạn",
     "Đúng hạn",
@@ -57,11 +59,15 @@ UNITS_HEADER_VI = [
     "Đang giải quyết cuối kỳ",
     "Quá hạn cuối kỳ",
     "Quá ngày hẹn ban đầu cuối kỳ",
+    "Đã đồng bộ Cổng DVC quốc gia",
+    "Chờ đồng bộ",
     "Tỷ lệ trực tuyến (%)",
     "Tỷ lệ giải quyết (%)",
     "Tỷ lệ đúng hạn (%)",
     "Tỷ lệ đúng hạn theo QĐ 766 (%)",
     "Tỷ lệ số hóa (%)",
+    "Tỷ lệ đồng bộ (%)",
+    "Tỷ lệ tiếp nhận đúng hạn (%)",
 ]
 UNITS_HEADER_EN = [
     "Unit code",
@@ -73,6 +79,8 @@ UNITS_HEADER_EN = [
     "Digitised",
     "Not accepted (online submissions)",
     "Refused at intake",
+    "Online submissions accepted or refused",
+    "Accepted or refused within 8 working hours",
     "Finished",
     "Finished early",
     "Finished on time",
@@ -87,11 +95,15 @@ UNITS_HEADER_EN = [
     "Open at the end",
     "Overdue at the end",
     "Past the original date at the end",
+    "Synced to the national portal",
+    "Sync pending",
     "Online rate (%)",
     "Handling rate (%)",
     "On-time rate (%)",
     "On-time rate per Decision 766 (%)",
     "Digitisation rate (%)",
+    "Sync rate (%)",
+    "Acceptance timeliness (%)",
 ]
 
 
@@ -204,8 +216,18 @@ def test_export_negative_numbers_stay_numbers():
 @pytest.mark.parametrize(
     ("accept_language", "header", "rates", "total"),
     [
-        (None, UNITS_HEADER_VI, ["33,33", "33,33", "100,00", "100,00", "33,33"], "Tổng cộng"),
-        ("en", UNITS_HEADER_EN, ["33.33", "33.33", "100.00", "100.00", "33.33"], "Total"),
+        (
+            None,
+            UNITS_HEADER_VI,
+            ["33,33", "33,33", "100,00", "100,00", "33,33", "0,00", "100,00"],
+            "Tổng cộng",
+        ),
+        (
+            "en",
+            UNITS_HEADER_EN,
+            ["33.33", "33.33", "100.00", "100.00", "33.33", "0.00", "100.00"],
+            "Total",
+        ),
     ],
 )
 def test_period_report_csv_has_bom_labels_and_decimals_of_the_language(
@@ -219,10 +241,12 @@ def test_period_report_csv_has_bom_labels_and_decimals_of_the_language(
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
     assert csv_rows(response.content) == [
         header,
-        [UNIT_A, "Phường Phú Xuân", "3", "2", "1", "0", "1", "0", "0", "1", "1", "0", "0"]
-        + ["0", "0", "0", "0", "0", "0", "3", "2", "0", "0", *rates],
-        ["", total, "3", "2", "1", "0", "1", "0", "0", "1", "1", "0", "0"]
-        + ["0", "0", "0", "0", "0", "0", "3", "2", "0", "0", *rates],
+        # the online record accepted at once (1 decided, 1 in time); nothing delivered to the
+        # national portal in this test (0 synced, 3 pending)
+        [UNIT_A, "Phường Phú Xuân", "3", "2", "1", "0", "1", "0", "0", "1", "1"]
+        + ["1", "1", "0", "0", "0", "0", "0", "0", "0", "0", "3", "2", "0", "0", "0", "3", *rates],
+        ["", total, "3", "2", "1", "0", "1", "0", "0", "1", "1"]
+        + ["1", "1", "0", "0", "0", "0", "0", "0", "0", "0", "3", "2", "0", "0", "0", "3", *rates],
     ]
 
 

@@ -76,6 +76,9 @@ def test_compute_counts_intake_by_channel_and_day(clerk_a, unit_a, point_a):
         "digitised": 2,  # the online record is digitised by definition
         "not_accepted": 1,
         "refused": 1,
+        # the online record accepted at once and the submission refused within its 8 hours
+        "acceptance_decided": 2,
+        "acceptance_on_time": 2,
         "open_end": 4,
     }
     assert figures(unit_a, date(2025, 7, 8), "received", "open_end") == {

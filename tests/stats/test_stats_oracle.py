@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from communes.models import Commune
+from dvcqg.models import SyncMessage, SyncState
 from records import services
 from records.enums import Outcome, ReturnMethod, Status
 from records.exceptions import InvalidTransition, RecordConflict
@@ -61,6 +62,7 @@ records_strategy = st.lists(
             "method": st.sampled_from(ReturnMethod.values),
             "outcome": st.sampled_from(Outcome.values),
             "digitised": st.booleans(),
+            "accept_within": st.integers(-3 * 60, 3 * 1440),  # deadline after submission
         }
     ),
     min_size=3,
@@ -115,6 +117,7 @@ def build_records(specs, units, procedure) -> list[Record]:
         if kind in ("submitted", "refused"):
             record.channel = 2
             record.submitted_at = moment
+            record.acceptance_due_at = moment + timedelta(minutes=max(spec["accept_within"], 0))
             record.status = Status.SUBMITTED
             if kind == "refused":
                 record.status, record.finished_at = Status.REFUSED, later
@@ -206,7 +209,9 @@ def local_day(moment):
     return moment.astimezone(HUE).date() if moment else None
 
 
-def brute_counts(records, unit_id: int, start: date, end: date) -> dict:
+def brute_counts(records, unit_id: int, start: date, end: date, unsent=frozenset()) -> dict:
+    """``unsent``: the records with a sync message not sent to the national portal."""
+
     def within(moment):
         day = local_day(moment)
         return day is not None and start <= day <= end
@@ -244,6 +249,22 @@ def brute_counts(records, unit_id: int, start: date, end: date) -> dict:
         if r["handling_unit_id"] == unit_id and r["status"] in FINISHED and within(r["finished_at"])
     ]
     returned = [r for r in records if r["handling_unit_id"] == unit_id and within(r["returned_at"])]
+
+    def submission(r):
+        return r["channel"] == 2 and r["submitted_at"] and r["acceptance_due_at"]
+
+    def decided_at(r):
+        if r["received_at"]:
+            return r["received_at"]
+        return r["finished_at"] if r["status"] == Status.REFUSED else None
+
+    decided = [
+        r
+        for r in records
+        if r["receiving_unit_id"] == unit_id and submission(r) and within(decided_at(r))
+    ]
+    # Pending: received, with a sync message not sent (read from the outbox, not the flag).
+    pending = sum(r["pk"] in unsent for r in received)
     counts = {
         "received": len(received),
         "received_in_person": sum(r["channel"] == 1 for r in received),
@@ -273,6 +294,10 @@ def brute_counts(records, unit_id: int, start: date, end: date) -> dict:
         "returned_counter": sum(r["return_method"] == ReturnMethod.COUNTER for r in returned),
         "returned_post": sum(r["return_method"] == ReturnMethod.POST for r in returned),
         "returned_online": sum(r["return_method"] == ReturnMethod.ONLINE for r in returned),
+        "acceptance_decided": len(decided),
+        "acceptance_on_time": sum(decided_at(r) <= r["acceptance_due_at"] for r in decided),
+        "synced": len(received) - pending,
+        "sync_pending": pending,
         "carried_over": open_at(start - timedelta(days=1)),
         "open_end": open_at(end),
         "overdue_end": open_at(end, overdue="promised"),
@@ -300,6 +325,8 @@ def brute_rates(c: dict) -> dict:
             on_time + c["open_end"] - c["overdue_original_end"], c["to_handle"]
         ),
         "digitisation_rate": percent(c["digitised"], c["received"]),
+        "sync_rate": percent(c["synced"], c["received"]),
+        "acceptance_timeliness": percent(c["acceptance_on_time"], c["acceptance_decided"]),
     }
 
 
@@ -325,10 +352,14 @@ def best(rows, numerator, denominator):
     )[0]
 
 
-def check_report(records, units_by_code, start: date, end: date, codes: list[str]) -> None:
+def check_report(
+    records, units_by_code, start: date, end: date, codes: list[str], unsent=frozenset()
+) -> None:
     units = [units_by_code[code] for code in codes]
     report = period_report(date_from=start, date_to=end, units=units)
-    expected = {code: brute_counts(records, units_by_code[code].pk, start, end) for code in codes}
+    expected = {
+        code: brute_counts(records, units_by_code[code].pk, start, end, unsent) for code in codes
+    }
 
     assert sorted(row.unit.code for row in report.rows) == sorted(codes)
     for row in report.rows:
@@ -398,6 +429,7 @@ def test_period_report_equals_brute_force_count(eager, reference_data, specs, ch
 
         records = list(
             Record.objects.values(
+                "pk",
                 "receiving_unit_id",
                 "handling_unit_id",
                 "channel",
@@ -413,11 +445,15 @@ def test_period_report_equals_brute_force_count(eager, reference_data, specs, ch
                 "extended_due_date",
                 "extended_at",
                 "paused_since",
+                "acceptance_due_at",
             )
+        )
+        unsent = set(
+            SyncMessage.objects.exclude(state=SyncState.SENT).values_list("record_id", flat=True)
         )
         for first, last, chosen in periods:
             start = WINDOW_START + timedelta(days=first)
             end = start + timedelta(days=last)
             codes = [CODES[i] for i in sorted(chosen)]
-            check_report(records, units_by_code, start, end, codes)
+            check_report(records, units_by_code, start, end, codes, unsent)
         transaction.set_rollback(True)
