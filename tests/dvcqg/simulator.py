@@ -15,12 +15,19 @@ from core import processes
 TOKEN = "sim-token-0123456789"
 
 
-def start_simulator(tmp_path: Path, *, port: int | None = None, extra=()) -> processes.Child:
+def start_simulator(
+    tmp_path: Path, *, port: int | None = None, extra=(), env: dict | None = None
+) -> processes.Child:
     """The simulator on ``port`` (a free one by default), its log in ``tmp_path``; returns
-    once it accepts connections."""
+    once it accepts connections. ``env``: the environment (``processes.portal_env``) when it
+    must read the test database (``--post`` reads the reference rows)."""
     port = port or processes.free_port()
     log = tmp_path / "simulator.out"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hue_admin.settings", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **(env or os.environ),
+        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
     command = [
         sys.executable,
         "manage.py",

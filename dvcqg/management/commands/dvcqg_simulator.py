@@ -8,13 +8,16 @@
   and for as long as the ``--fail-while-exists`` file exists; ``--delay`` seconds before each
   answer plays a slow portal (the client's timeout).
 - ``GET /received`` returns the recorded messages (a JSON list, in arrival order).
+- With ``--post N --api URL --api-token T``, it also plays the connector: a thread posts N
+  online submissions to ``URL/api/v1/dvcqg/submissions/`` (``dvcqg.simulated_submissions``:
+  realistic procedures, units by population, times of day, incomplete dossiers, with
+  ``--repeat-share`` exact repeats and ``--invalid-share`` invalid bodies; ``--seed``,
+  ``--threads``, ``--units``), prints a summary line when done, and ``GET /posted`` returns
+  the summary and every answer (kind, national number, HTTP status, public_id).
 
 The log survives restarts: a simulator started again on the same log knows the keys already
 received.
 
-Hook for the other half (posting online submissions to the inbound API, issue 16): add its
-options in ``add_arguments`` and run it from ``handle`` in a thread beside the server; the
-push side (``Portal``, ``Handler``) does not depend on it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from dvcqg.simulated_submissions import Outcome, Poster, Reference, build_plan
 
 
 class Portal:
@@ -83,7 +88,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
         portal = self.server.portal
-        if self.path.split("?")[0] != "/received":
+        path = self.path.split("?")[0]
+        if path == "/posted":
+            return self.answer(200, posted(self.server.outcome))
+        if path != "/received":
             return self.answer(404, {"detail": "not found"})
         with portal.lock:
             received = list(portal.received)
@@ -118,8 +126,31 @@ class Handler(BaseHTTPRequestHandler):
         return self.answer(200, {"key": key, "recorded": new})
 
 
+def posted(outcome: Outcome | None) -> dict:
+    """``GET /posted``: the posting's summary and its answers (no applicant data)."""
+    if outcome is None:
+        return {"summary": None, "results": []}
+    with outcome.lock:
+        results = [
+            {
+                "kind": r["kind"],
+                "national_dossier_no": r["national_dossier_no"],
+                "status": r["status"],
+                "public_id": (r["answer"] or {}).get("public_id")
+                if isinstance(r["answer"], dict)
+                else None,
+                "answer": r["answer"] if r["status"] >= 400 else None,
+            }
+            for r in outcome.results
+        ]
+    return {"summary": outcome.summary(), "results": results}
+
+
 class Command(BaseCommand):
-    help = "Play the national portal on 127.0.0.1: receive status pushes (POST /status)."
+    help = (
+        "Play the national portal on 127.0.0.1: receive status pushes (POST /status) and, with "
+        "--post N, post online submissions to the inbound API."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, required=True)
@@ -129,6 +160,14 @@ class Command(BaseCommand):
         parser.add_argument("--status", type=int, default=503, help="status of a failure")
         parser.add_argument("--fail-while-exists", default=None, metavar="FLAG")
         parser.add_argument("--delay", type=float, default=0.0, help="seconds per answer")
+        parser.add_argument("--post", type=int, default=0, metavar="N", help="submissions to post")
+        parser.add_argument("--api", default="http://127.0.0.1:8000", help="the portal's base URL")
+        parser.add_argument("--api-token", default="", help="the integration account's token")
+        parser.add_argument("--threads", type=int, default=2, help="connector connections")
+        parser.add_argument("--repeat-share", type=float, default=0.05)
+        parser.add_argument("--invalid-share", type=float, default=0.05)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--units", default="", help="unit codes, comma-separated (all)")
 
     def handle(self, *args, **options):
         portal = Portal(
@@ -141,15 +180,41 @@ class Command(BaseCommand):
         )
         server = ThreadingHTTPServer(("127.0.0.1", options["port"]), Handler)
         server.portal = portal
+        server.outcome = None
         server.daemon_threads = True
         self.stdout.write(
             f"National portal simulator on http://127.0.0.1:{options['port']}/status "
             f"(log {portal.log}, {len(portal.keys)} messages already received)"
         )
         self.stdout.flush()
+        if options["post"]:
+            server.outcome = self.start_posting(options)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             server.server_close()
+
+    def start_posting(self, options) -> Outcome:
+        """Build the plan here (it reads the reference rows), post it from a thread."""
+        if not options["api_token"]:
+            raise CommandError("--post needs --api-token (the integration account's token).")
+        units = [code for code in options["units"].split(",") if code.strip()]
+        plan = build_plan(
+            Reference.from_database(units or None),
+            options["post"],
+            repeat_share=options["repeat_share"],
+            invalid_share=options["invalid_share"],
+            seed=options["seed"],
+        )
+        poster = Poster(options["api"], options["api_token"], threads=options["threads"])
+        outcome = Outcome()
+
+        def post():
+            poster.run(plan, outcome)
+            self.stdout.write(f"Posted: {json.dumps(outcome.summary(), ensure_ascii=False)}")
+            self.stdout.flush()
+
+        threading.Thread(target=post, daemon=True).start()
+        return outcome
