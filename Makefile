@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test test-fast lint fmt messages worker beat check clean bench compute-stats backup restore loadtest
+.PHONY: help install run migrate seed test test-fast lint fmt messages worker beat check clean bench bench-dvcqg compute-stats backup restore loadtest
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ compute-stats: install ## Recompute the daily figures (FROM=YYYY-MM-DD TO=YYYY-M
 
 bench: install ## Benchmark the statistics on PostgreSQL with 1,000,000 records (writes docs/benchmarks.md)
 	$(BIN)/python benchmarks/stats_bench.py
+
+bench-dvcqg: install ## Benchmark the national-portal connector: inbound submissions/s and delivery latency p50/p95 (N=2000 HISTORY=300000 THREADS=4; writes docs/benchmarks.md)
+	$(BIN)/python benchmarks/dvcqg_bench.py $(if $(N),--count $(N)) $(if $(HISTORY),--history $(HISTORY)) $(if $(THREADS),--threads $(THREADS))
 
 loadtest: install ## Load test: gunicorn + Celery worker on PostgreSQL, concurrent clerks (CLERKS=50 DURATION=60 WORKERS=4 THREADS=1 CELERY=2; writes docs/benchmarks.md)
 	$(BIN)/python benchmarks/loadtest.py $(if $(CLERKS),--clerks $(CLERKS)) $(if $(DURATION),--duration $(DURATION)) \

@@ -30,6 +30,9 @@ DEMO_USERS = [
     ("canbo.phuvang", Role.CLERK, "19942", None, ("Phan Thị", "Mai")),
     ("canbo.aluoi5", Role.CLERK, "20050", None, ("Hồ Văn", "Thái")),
     ("buudien.phuxuan", Role.POST_STAFF, None, "first-of:19753", ("Võ Thị Thanh", "Hương")),
+    # The national portal's connector (API only), delivering to every unit: the simulator
+    # posts with its token (README, "Running the simulator beside make run").
+    ("ketnoi.dvcqg", Role.INTEGRATION, None, None, ("Kết nối", "DVCQG")),
 ]
 
 
@@ -59,6 +62,8 @@ def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                 user.set_password(password)
             user.full_clean(exclude=["password"])
             user.save()
+            if role == Role.INTEGRATION:
+                user.delivery_units.set(Commune.objects.filter(active=True))
             workplace = str(point or commune or "")
             logins.append(DemoLogin(username, user.display_name, Role(role).label, workplace))
     return logins

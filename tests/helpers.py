@@ -11,6 +11,7 @@ The standing cast (fixtures in ``conftest.py``), on the real reference data (40 
 
 import os
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -178,3 +179,36 @@ def records_reads(queries) -> list[str]:
         if not backlog:
             found.append(sql)
     return found
+
+
+def wait_for_processes(condition, what: str, logs, seconds: float = 60) -> None:
+    """Poll ``condition`` until it holds; past ``seconds``, fail with the tail of the real
+    processes' ``logs`` (gunicorn, workers, the simulator)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    text = "\n".join(f"--- {log}\n{log.read_text()[-3000:]}" for log in logs)
+    pytest.fail(f"{what}: not within {seconds} s\n{text}")
+
+
+def http_login(base_url: str, username: str):
+    """A ``requests`` session logged in through the login form of a real server, as the
+    browser does (CSRF token from the cookie). The user's password must be hashed with the
+    server's hasher (the tests' fast hasher is not one the server accepts)."""
+    import requests  # noqa: PLC0415 - only the tests on real servers need it
+
+    session = requests.Session()
+    session.get(f"{base_url}/accounts/login/", timeout=10)
+    response = session.post(
+        f"{base_url}/accounts/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200 and response.url.rstrip("/") == base_url, response.url
+    return session

@@ -27,7 +27,15 @@ from records.models import Record
 from stats.reports import period_report
 from tests.dvcqg.simulator import TOKEN, start_simulator
 from tests.dvcqg.test_delivery import keys_by_record
-from tests.helpers import ON_POSTGRES, PASSWORD, make_user, redis_available, require_service
+from tests.helpers import (
+    ON_POSTGRES,
+    PASSWORD,
+    http_login,
+    make_user,
+    redis_available,
+    require_service,
+    wait_for_processes,
+)
 
 TOTAL, REPEATS, INVALID = 500, 25, 25
 VALID = TOTAL - REPEATS - INVALID
@@ -36,33 +44,11 @@ WAIT_SECONDS = 180
 
 
 def wait_for(condition, what, logs, seconds=WAIT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    text = "\n".join(f"--- {log}\n{log.read_text()[-3000:]}" for log in logs)
-    pytest.fail(f"{what}: not within {seconds} s\n{text}")
+    wait_for_processes(condition, what, logs, seconds)
 
 
 def get_json(url):
     return requests.get(url, timeout=10).json()
-
-
-def clerk_session(base_url: str, username: str) -> requests.Session:
-    session = requests.Session()
-    session.get(f"{base_url}/accounts/login/", timeout=10)
-    response = session.post(
-        f"{base_url}/accounts/login/",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-        },
-        timeout=10,
-    )
-    assert response.status_code == 200 and response.url.rstrip("/") == base_url, response.url
-    return session
 
 
 def decide_through_page(session, base_url, record: Record, action: str) -> None:
@@ -188,7 +174,7 @@ def test_500_submissions_end_to_end_through_a_failing_portal(tmp_path, unit_a, u
         submitted = list(
             Record.objects.filter(national_dossier_no__startswith="G22.SIM-").order_by("pk")
         )
-        sessions = {pk: clerk_session(web.url, clerks[pk].username) for pk in clerks}
+        sessions = {pk: http_login(web.url, clerks[pk].username) for pk in clerks}
         shown = dict.fromkeys(clerks, 0)
         for index, record in enumerate(submitted):
             unit = record.receiving_unit_id

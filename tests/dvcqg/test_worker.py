@@ -16,19 +16,19 @@ from hue_admin.celery import app
 from records.services import record_process, record_request_supplement, record_supplement
 from tests.dvcqg.simulator import TOKEN, push_settings, received, start_simulator
 from tests.dvcqg.test_delivery import keys_by_record
-from tests.helpers import ON_POSTGRES, receive, redis_available, require_service
+from tests.helpers import (
+    ON_POSTGRES,
+    receive,
+    redis_available,
+    require_service,
+    wait_for_processes,
+)
 
 WAIT_SECONDS = 60
 
 
 def wait_for(condition, what, logs):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    text = "\n".join(f"--- {log}\n{log.read_text()[-3000:]}" for log in logs)
-    pytest.fail(f"{what}: not within {WAIT_SECONDS} s\n{text}")
+    wait_for_processes(condition, what, logs, WAIT_SECONDS)
 
 
 @pytest.mark.slow  # real worker, beat and simulator processes

@@ -27,7 +27,7 @@ from records.enums import Status
 from records.models import Record
 from stats.models import DailyStat, RecomputeOwed
 from stats.services import compute_daily_stats, note_recompute_owed
-from tests.helpers import ON_POSTGRES, PASSWORD, local, receive, require_service
+from tests.helpers import ON_POSTGRES, PASSWORD, http_login, local, receive, require_service
 
 pytestmark = [
     pytest.mark.slow,  # gunicorn, Celery worker and beat, redis-server: 5-12 s each
@@ -133,19 +133,7 @@ def clerk_a(clerk_a):
 
 
 def clerk_session(base_url: str) -> requests.Session:
-    session = requests.Session()
-    session.get(f"{base_url}/accounts/login/", timeout=10)
-    response = session.post(
-        f"{base_url}/accounts/login/",
-        data={
-            "username": "clerk_a",
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-        },
-        timeout=10,
-    )
-    assert response.status_code == 200 and response.url.rstrip("/") == base_url, response.url
-    return session
+    return http_login(base_url, "clerk_a")
 
 
 def post_form(session, url, data) -> requests.Response:

@@ -166,4 +166,7 @@ def test_demo_accounts_have_vietnamese_full_names(reference_data):
         "canbo.phuvang": "Phan Thị Mai",
         "canbo.aluoi5": "Hồ Văn Thái",
         "buudien.phuxuan": "Võ Thị Thanh Hương",
+        "ketnoi.dvcqg": "Kết nối DVCQG",
     }
+    connector = User.objects.get(username="ketnoi.dvcqg")
+    assert connector.delivery_units.count() == 40  # the demo connector delivers to every unit

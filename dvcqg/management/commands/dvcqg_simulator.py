@@ -140,6 +140,7 @@ def posted(outcome: Outcome | None) -> dict:
                 if isinstance(r["answer"], dict)
                 else None,
                 "answer": r["answer"] if r["status"] >= 400 else None,
+                "seconds": round(r["seconds"], 4),
             }
             for r in outcome.results
         ]
