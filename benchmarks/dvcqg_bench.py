@@ -28,7 +28,6 @@ import io
 import json
 import os
 import platform
-import secrets
 import sys
 import tempfile
 import threading
@@ -37,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
+import reporting
 from reporting import percentile, replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,35 +52,21 @@ PUSH_TOKEN = "bench-push-token-0123456789"
 
 
 def recreate_database() -> None:
-    import psycopg
-    from psycopg import sql
-
     name = urlparse(DATABASE_URL).path.lstrip("/")
     if "bench" not in name:
         raise SystemExit(f"{name!r}: the benchmark drops its database, its name must say bench")
-    admin = urlparse(DATABASE_URL)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    reporting.recreate_database(DATABASE_URL)
 
 
 def configure(push_port: int) -> dict[str, str]:
-    settings = {
-        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-        "API_THROTTLE_USER": "1000000/min",
-        "DVCQG_PUSH_URL": f"http://127.0.0.1:{push_port}/status",
-        "DVCQG_PUSH_TOKEN": PUSH_TOKEN,
-        "DVCQG_SWEEP_SECONDS": "5",
-    }
+    settings = reporting.production_settings(
+        DATABASE_URL,
+        REDIS_URL,
+        API_THROTTLE_USER="1000000/min",
+        DVCQG_PUSH_URL=f"http://127.0.0.1:{push_port}/status",
+        DVCQG_PUSH_TOKEN=PUSH_TOKEN,
+        DVCQG_SWEEP_SECONDS="5",
+    )
     os.environ.update(settings)
     import django
 
@@ -194,15 +180,15 @@ def phase(env, logs: Path, web, token: str, push_port: int, args, name: str) -> 
         for i, queues in enumerate(SETUPS[name])
     ]
     seed = str(766 + len(name))
-    command = [
-        sys.executable, "manage.py", "dvcqg_simulator", "--port", str(push_port),
+    options = [
         "--log", str(logs / f"received-{name}.jsonl"), "--token", PUSH_TOKEN,
         "--post", str(args.count), "--api", web.url, "--api-token", token,
         "--threads", str(args.threads), "--seed", seed,
     ]  # fmt: skip
-    simulator = processes._spawn(command, env, logs / f"simulator-{name}.log", push_port)
+    simulator = processes.start_simulator(
+        env, logs / f"simulator-{name}.log", port=push_port, args=options
+    )
     try:
-        processes.wait_until(lambda: processes.port_open(push_port), 30, "simulator", simulator)
         wait(lambda: get_json(f"{simulator.url}/posted")["summary"]["done"], 900, "posting")
         posted = get_json(f"{simulator.url}/posted")
         accepted = [r for r in posted["results"] if r["status"] in (200, 201)]

@@ -37,7 +37,6 @@ import os
 import platform
 import random
 import re
-import secrets
 import select
 import signal
 import sys
@@ -52,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlparse
 
+import reporting
 from reporting import percentile, replace_section
 
 if TYPE_CHECKING:
@@ -366,16 +366,8 @@ def database_name() -> str:
 
 
 def recreate_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = database_name()
-    admin = urlparse(DATABASE_URL)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    database_name()  # refuses a database not named for the load test
+    reporting.recreate_database(DATABASE_URL)
 
 
 def flush_redis():
@@ -389,17 +381,7 @@ def flush_redis():
 def configure(extra: dict[str, str]) -> dict[str, str]:
     """Point this process at the load test's services, then load Django; returns the
     environment of the portal's processes (the same settings)."""
-    settings = {
-        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
+    settings = reporting.production_settings(DATABASE_URL, REDIS_URL, **extra)
     os.environ.update(settings)
     import django
 

@@ -1,8 +1,41 @@
-"""What the benchmark scripts share: percentiles and their sections of docs/benchmarks.md."""
+"""What the benchmark scripts share: their own database and the portal's production settings
+on it, percentiles, and their sections of docs/benchmarks.md."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
+from urllib.parse import urlparse
+
+
+def recreate_database(url: str) -> None:
+    """Drop (closing its connections) and create again the database of ``url``."""
+    import psycopg  # noqa: PLC0415 - the scripts import the project's settings late
+    from psycopg import sql  # noqa: PLC0415
+
+    name = urlparse(url).path.lstrip("/")
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def production_settings(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment a benchmark runs the portal with: production settings (``DEBUG=0``,
+    a fresh secret key, plain HTTP on loopback, warnings only) on its own services."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 def percentile(values: list[float], share: float) -> float:

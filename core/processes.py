@@ -109,9 +109,11 @@ def portal_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, 
     return env
 
 
-def _spawn(command: list[str], env: dict, log: Path, port: int | None = None) -> Child:
+def _spawn(
+    command: list[str], env: dict, log: Path, port: int | None = None, *, append: bool = False
+) -> Child:
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as output:
+    with log.open("a" if append else "w") as output:
         process = subprocess.Popen(  # noqa: S603 - arguments built here, no shell
             command,
             cwd=ROOT,
@@ -180,6 +182,16 @@ def start_gunicorn(env: dict, log: Path, *, workers: int = 2, threads: int = 1) 
     ]
     child = _spawn(command, env, log, port)
     wait_until(lambda: port_open(port), 60, "gunicorn start", child)
+    return child
+
+
+def start_simulator(env: dict, log: Path, *, port: int, args: list[str]) -> Child:
+    """The national-portal simulator (``manage.py dvcqg_simulator``) on ``port`` with ``args``;
+    its output appended to ``log`` (a restart keeps the earlier lines); returns once it
+    accepts connections."""
+    command = [sys.executable, "manage.py", "dvcqg_simulator", "--port", str(port), *args]
+    child = _spawn(command, env, log, port, append=True)
+    wait_until(lambda: port_open(port), 30, "simulator start", child)
     return child
 
 

@@ -72,8 +72,10 @@ def days_to_fill(days: list[date], context: Context) -> list[date]:
         RecordSequence.objects.filter(day__range=(days[0], days[-1])).values_list("day", flat=True)
     )
     start = datetime.combine(days[0], time.min, tzinfo=context.tz)
-    received = Record.objects.filter(received_at__gte=start).values_list("received_at", flat=True)
-    taken |= {moment.astimezone(context.tz).date() for moment in received.iterator()}
+    received = Record.objects.filter(received_at__gte=start).order_by()
+    taken |= {
+        moment.date() for moment in received.datetimes("received_at", "day", tzinfo=context.tz)
+    }
     return [day for day in days if day not in taken]
 
 

@@ -81,9 +81,11 @@ def write_message(*, record, action: str, at: datetime) -> SyncMessage:
     """Append the record's next message (call inside the change's transaction: the record row
     is locked by the engine, or the record was just created in it), and mark the record's
     sync pending (``Record.sync_pending``, read by the sync rate) in the same transaction."""
-    # One UPDATE of the row the change already holds; none written when already pending.
-    Record.objects.filter(pk=record.pk, sync_pending=False).update(sync_pending=True)
-    record.sync_pending = True
+    # One UPDATE of the row the change already holds (and locked, so the instance's flag is
+    # the stored one); none when the record is already pending.
+    if not record.sync_pending:
+        Record.objects.filter(pk=record.pk).update(sync_pending=True)
+        record.sync_pending = True
     last = record.sync_messages.aggregate(last=Max("sequence"))["last"] or 0
     sequence = last + 1
     key = f"{record.pk}:{sequence}"

@@ -14,8 +14,8 @@ portal's connector would, with a share of exact repeats and of invalid bodies.
 
 Deterministic for a given ``seed``. Posting is sequential on one keep-alive connection per
 thread; a 429 waits for ``Retry-After`` and posts again (as a connector does). Nothing here
-imports the portal's services: only the reference rows are read, to name real procedures
-and units.
+calls the portal's services: only the reference rows are read, to name real procedures and
+units.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
+
+from communes.models import Commune
+from records.enums import OnlineLevel
+from records.models import Procedure
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Hồ", "Ngô", "Huỳnh"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thanh", "Ngọc", "Hữu", "Đức", "Thu", "Quang", "Kim"]
@@ -65,10 +69,6 @@ class Reference:
 
     @classmethod
     def from_database(cls, unit_codes: list[str] | None = None) -> Reference:
-        from communes.models import Commune  # noqa: PLC0415 - Django is set up by the command
-        from records.enums import OnlineLevel  # noqa: PLC0415
-        from records.models import Procedure  # noqa: PLC0415
-
         rows = Procedure.objects.filter(active=True).exclude(online_level=OnlineLevel.NONE)
         procedures = [
             (p.national_code or "", p.key, ONLINE_WEIGHTS.get(p.key, 0.5))

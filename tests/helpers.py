@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from django.conf import settings
 
 from accounts.models import User
@@ -197,8 +198,6 @@ def http_login(base_url: str, username: str):
     """A ``requests`` session logged in through the login form of a real server, as the
     browser does (CSRF token from the cookie). The user's password must be hashed with the
     server's hasher (the tests' fast hasher is not one the server accepts)."""
-    import requests  # noqa: PLC0415 - only the tests on real servers need it
-
     session = requests.Session()
     session.get(f"{base_url}/accounts/login/", timeout=10)
     response = session.post(

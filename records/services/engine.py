@@ -191,9 +191,9 @@ def resume_acceptance_clock(
     """End an online submission's completion pause at ``moment``: its 8-working-hour
     acceptance clock resumes with the working time that was left when it stopped (the
     deadline moves to ``moment`` + that time; none left, the deadline stays, already past).
-    When the citizen completes the dossier, and when the desk accepts or refuses it while
-    still waiting for the completion, so the decision is judged against the clock that
-    stopped and no pause is left on the record."""
+    When the citizen completes the dossier, and when the desk refuses it while still waiting
+    for the completion (accepting is refused then), so the refusal is judged against the
+    clock that stopped and no pause is left on the record."""
     if record.acceptance_due_at is not None:
         left = calendar.working_time_between(record.paused_since, record.acceptance_due_at)
         if left > timedelta():

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -21,37 +19,15 @@ def start_simulator(
     """The simulator on ``port`` (a free one by default), its log in ``tmp_path``; returns
     once it accepts connections. ``env``: the environment (``processes.portal_env``) when it
     must read the test database (``--post`` reads the reference rows)."""
-    port = port or processes.free_port()
-    log = tmp_path / "simulator.out"
     env = {
         **(env or os.environ),
         "DJANGO_SETTINGS_MODULE": "hue_admin.settings",
         "PYTHONUNBUFFERED": "1",
     }
-    command = [
-        sys.executable,
-        "manage.py",
-        "dvcqg_simulator",
-        "--port",
-        str(port),
-        "--log",
-        str(tmp_path / "received.jsonl"),
-        "--token",
-        TOKEN,
-        *extra,
-    ]
-    with log.open("a") as output:
-        process = subprocess.Popen(  # noqa: S603 - arguments built here, no shell
-            command,
-            cwd=processes.ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    child = processes.Child(process, log, port)
-    processes.wait_until(lambda: processes.port_open(port), 30, "simulator start", child)
-    return child
+    args = ["--log", str(tmp_path / "received.jsonl"), "--token", TOKEN, *extra]
+    return processes.start_simulator(
+        env, tmp_path / "simulator.out", port=port or processes.free_port(), args=args
+    )
 
 
 def received(child: processes.Child) -> list[dict]:

@@ -136,7 +136,7 @@ def posted(outcome: Outcome | None) -> dict:
                 "kind": r["kind"],
                 "national_dossier_no": r["national_dossier_no"],
                 "status": r["status"],
-                "public_id": (r["answer"] or {}).get("public_id")
+                "public_id": r["answer"].get("public_id")
                 if isinstance(r["answer"], dict)
                 else None,
                 "answer": r["answer"] if r["status"] >= 400 else None,
