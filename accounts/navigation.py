@@ -35,6 +35,7 @@ NAV_ITEMS = [
     ),
     NavItem(_("Receive a record"), "records:new", frozenset({Role.CLERK})),
     NavItem(_("Postal intake"), "post:intake", frozenset({Role.POST_STAFF})),
+    NavItem(_("Look up a record"), "citizens:lookup", None),
     NavItem(_("Service centres"), "directory:directory", None),
     NavItem(_("Administration"), "admin:index", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
     NavItem(_("API"), "api-docs", frozenset({Role.CITY_OFFICE, Role.ADMIN})),

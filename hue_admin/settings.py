@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "stats",
     "post",
     "dvcqg",
+    "citizens",
     "demo",
 ]
 
@@ -379,6 +380,20 @@ PORTAL_CITY_AGENCY_CODE = "H57"
 DASHBOARD_DEFAULT_PERIOD = env.date_range(
     "DASHBOARD_DEFAULT_PERIOD", "2025-07-01:2025-07-11" if DEBUG else ""
 )
+
+# --- Citizens ---------------------------------------------------------------------------------
+# The address the status links start with (QR codes on the slips, notifications): read outside
+# any request, so it is configured, e.g. https://dichvucong.hue.gov.vn.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} must be an http(s):// URL.")
+# A status link (QR code, message) opens the record's status for this many days after issue.
+STATUS_LINK_MAX_AGE_DAYS = env.int("STATUS_LINK_MAX_AGE_DAYS", 180, minimum=1)
+# Public lookups with code and ID number: at most this many per address, and per record code,
+# in each window (the next one is refused with a message until the window ends).
+LOOKUP_LIMIT_WINDOW_SECONDS = env.int("LOOKUP_LIMIT_WINDOW_SECONDS", 600, minimum=1)
+LOOKUP_LIMIT_PER_ADDRESS = env.int("LOOKUP_LIMIT_PER_ADDRESS", 10, minimum=1)
+LOOKUP_LIMIT_PER_CODE = env.int("LOOKUP_LIMIT_PER_CODE", 10, minimum=1)
 
 # --- National Public Service Portal (dvcqg) ------------------------------------------------
 # Where the record's progress is pushed (POST, JSON, `Authorization: Bearer <token>`,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("agent_points.urls")),
+    path("tra-cuu/", include("citizens.urls")),
     path("dashboard/", include("stats.urls")),
     path("records/", include("records.urls")),
     path("post/", include("post.urls")),
