@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from demo.plan import PERIOD_FIRST_DAY as DEMO_FIRST_DAY
 from demo.plan import PERIOD_LAST_DAY as DEMO_LAST_DAY
-from demo.recent import RECENT_WORKING_DAYS, seed_recent_records
+from demo.recent import RECENT_WORKING_DAYS, lookup_examples, seed_recent_records
 from demo.seed import seed_demo_records
 from demo.users import DEMO_PASSWORD, ensure_demo_users
 from stats.models import DailyStat
@@ -62,12 +62,26 @@ class Command(BaseCommand):
             )
         if not options["reference_only"]:
             self.seed_recent(as_of(options["as_of"]))
+            self.show_lookup_examples()
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(
                 f"  {login.username:<18} {login.full_name:<22} {login.role:<20} {login.workplace}"
             )
+
+    def show_lookup_examples(self) -> None:
+        """A few living demo records to look up as a citizen would (made-up ID numbers)."""
+        examples = lookup_examples()
+        if not examples:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            f"Citizen's status lookup, no login: {settings.PUBLIC_BASE_URL}/tra-cuu/ "
+            "(record code + personal ID number):"
+        )
+        for status, code, id_number in examples:
+            self.stdout.write(f"  {code:<24} {id_number:<13} {status}")
 
     def seed_recent(self, now: datetime) -> None:
         report = seed_recent_records(now)
