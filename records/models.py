@@ -27,7 +27,6 @@ from records.enums import (
 )
 from records.lifecycle import action_label
 
-
 # The notification channels a citizen may choose, each a ``notify_<name>`` field of Record.
 NOTIFY_CHANNELS = ("sms", "zalo", "email")
 
