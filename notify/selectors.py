@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from notify.models import Notification, NotificationState, NotifyChannel
+from notify.models import Notification, NotificationState, NotifyChannel, NotifyEvent
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def latest_errors(date_from: date, date_to: date, *, limit: int = 20) -> list[di
     """The latest messages of the period that are not sent and have an error: when, channel,
     event, record code, attempts, state, the error, the next attempt."""
     start, end = _bounds(date_from, date_to)
-    return list(
+    rows = list(
         Notification.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(state=NotificationState.SENT)
         .exclude(last_error="")
@@ -74,3 +74,12 @@ def latest_errors(date_from: date, date_to: date, *, limit: int = 20) -> list[di
             "next_attempt_at",
         )[:limit]
     )
+    labels = {
+        "channel": dict(NotifyChannel.choices),
+        "event": dict(NotifyEvent.choices),
+        "state": dict(NotificationState.choices),
+    }
+    for row in rows:
+        for name, choices in labels.items():
+            row[f"{name}_label"] = str(choices.get(row[name], row[name]))
+    return rows
