@@ -57,7 +57,7 @@ messages: install ## Extract and compile the Vietnamese translations (needs gett
 	$(BIN)/python manage.py compilemessages -l vi --ignore '.venv/*'
 
 worker: install ## Run a Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A hue_admin worker -Q celery,dvcqg --loglevel=info
+	$(BIN)/celery -A hue_admin worker -Q celery,dvcqg,notify --loglevel=info
 
 beat: install ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A hue_admin beat --loglevel=info

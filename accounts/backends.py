@@ -11,7 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from accounts.models import Role
 
 CITY_OFFICE_APPS = frozenset(
-    {"accounts", "communes", "agent_points", "records", "authtoken", "dvcqg"}
+    {"accounts", "communes", "agent_points", "records", "authtoken", "dvcqg", "notify"}
 )
 CITY_OFFICE_PERMISSIONS = frozenset(
     {
@@ -25,6 +25,8 @@ CITY_OFFICE_PERMISSIONS = frozenset(
         "records.add_calendarday",
         "records.change_calendarday",
         "records.delete_calendarday",
+        # The Vietnamese texts of the notifications to citizens.
+        "notify.change_notificationtemplate",
     }
 )
 

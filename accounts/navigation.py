@@ -37,6 +37,7 @@ NAV_ITEMS = [
     NavItem(_("Postal intake"), "post:intake", frozenset({Role.POST_STAFF})),
     NavItem(_("Look up a record"), "citizens:lookup", None),
     NavItem(_("Service centres"), "directory:directory", None),
+    NavItem(_("Notifications"), "notify:deliveries", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
     NavItem(_("API"), "api-docs", frozenset({Role.CITY_OFFICE, Role.ADMIN})),
 ]

@@ -41,7 +41,7 @@ EXAMPLE = {
         },
         {"name": "Giấy chứng sinh", "kind": "copy", "count": 1, "reused": True},
     ],
-    "wants_notifications": True,
+    "notify": ["sms", "email"],
     "result_by_post": False,
 }
 

@@ -55,7 +55,18 @@ class SubmissionInput(serializers.Serializer):
     applicant = ApplicantInput()
     submitted_at = serializers.DateTimeField(help_text="When the citizen submitted, with offset.")
     components = ComponentInput(many=True, required=False, default=list)
-    wants_notifications = serializers.BooleanField(default=False)
+    wants_notifications = serializers.BooleanField(
+        default=False,
+        help_text="The applicant wants notifications: by SMS (the field before `notify`; kept).",
+    )
+    notify = serializers.ListField(
+        child=serializers.ChoiceField(choices=["sms", "zalo", "email"]),
+        required=False,
+        default=list,
+        max_length=3,
+        help_text="The channels the applicant chose for notifications: sms and zalo need the "
+        "phone, email the e-mail address.",
+    )
     result_by_post = serializers.BooleanField(
         default=False, help_text="The result is to be delivered home by post."
     )

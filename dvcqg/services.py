@@ -39,7 +39,11 @@ def _plain(value):
 
 
 def fingerprint(data: dict) -> str:
-    """A stable digest of a validated submission (keys sorted, times as UTC instants)."""
+    """A stable digest of a validated submission (keys sorted, times as UTC instants). An
+    empty ``notify`` (the field added later) is left out, so a submission delivered before it
+    existed has the same digest when delivered again."""
+    if not data.get("notify"):
+        data = {key: value for key, value in data.items() if key != "notify"}
     text = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -57,6 +61,15 @@ def find_procedure(*, code: str = "", key: str = "") -> Procedure | None:
 def ensure_can_deliver(actor, unit_code: str) -> None:
     if not actor.delivery_units.filter(code=unit_code).exists():
         raise PermissionDenied(_("This integration account may not deliver to this unit."))
+
+
+def notify_choices(data: dict) -> dict:
+    """The notification channels of a submission (``notify``: sms, zalo, email), with the
+    older ``wants_notifications`` meaning SMS."""
+    channels = set(data.get("notify") or ())
+    if data.get("wants_notifications"):
+        channels.add("sms")
+    return {f"notify_{name}": name in channels for name in ("sms", "zalo", "email")}
 
 
 def receive_submission(*, actor, data: dict) -> tuple[Record, bool]:
@@ -104,7 +117,7 @@ def receive_submission(*, actor, data: dict) -> tuple[Record, bool]:
                 result_delivery=result_delivery,
                 national_dossier_no=data["national_dossier_no"],
                 components=data.get("components", []),
-                wants_notifications=data.get("wants_notifications", False),
+                **notify_choices(data),
                 event_data={FINGERPRINT_KEY: digest},
             )
     except IntegrityError:

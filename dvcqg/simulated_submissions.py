@@ -135,16 +135,30 @@ def _submitted_at(rng: random.Random, now: datetime) -> datetime:
     return min(moment, now).replace(microsecond=0)
 
 
+def _channels(draw: float, applicant: dict) -> list[str]:
+    """The notification channels, from one draw (60 % want them: SMS, a quarter of those
+    Zalo too, and e-mail when they gave an address, half of them)."""
+    if draw >= 0.6:
+        return []
+    channels = ["sms"]
+    if draw < 0.15:
+        channels.append("zalo")
+    if applicant["email"] and draw < 0.3:
+        channels.append("email")
+    return channels
+
+
 def submission(rng: random.Random, reference: Reference, number: str, now: datetime) -> dict:
     code, key, _ = rng.choices(reference.procedures, [w for *_, w in reference.procedures])[0]
     unit = rng.choices(reference.units, [w for _, w in reference.units])[0][0]
+    applicant = _applicant(rng)
     body = {
         "national_dossier_no": number,
         "receiving_unit": unit,
-        "applicant": _applicant(rng),
+        "applicant": applicant,
         "submitted_at": _submitted_at(rng, now).isoformat(),
         "components": _components(rng, number, incomplete=rng.random() < 0.1),
-        "wants_notifications": rng.random() < 0.6,
+        "notify": _channels(rng.random(), applicant),
         "result_by_post": rng.random() < 0.05,
     }
     if code and rng.random() < 0.7:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "post",
     "dvcqg",
     "citizens",
+    "notify",
     "demo",
 ]
 
@@ -190,6 +191,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 STATS_SWEEP_SECONDS = env.int("STATS_SWEEP_SECONDS", 300, minimum=1)
 # How often the national portal's sweep delivers the sync messages that are due.
 DVCQG_SWEEP_SECONDS = env.int("DVCQG_SWEEP_SECONDS", 60, minimum=1)
+# How often the notifications' sweep sends the messages that are due.
+NOTIFY_SWEEP_SECONDS = env.int("NOTIFY_SWEEP_SECONDS", 60, minimum=1)
 # Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh).
 CELERY_BEAT_SCHEDULE = {
     "stats-nightly": {
@@ -210,10 +213,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(DVCQG_SWEEP_SECONDS),
         "options": {"expires": 300},
     },
+    # The notifications' outbox: retries after back-off, failed ones, lost queueing.
+    "notify-sweep": {
+        "task": "notify.sweep",
+        "schedule": float(NOTIFY_SWEEP_SECONDS),
+        "options": {"expires": 300},
+    },
 }
-# The connector's tasks have their own queue: a slow national portal never delays the
-# statistics. A worker consumes both: `celery -A hue_admin worker -Q celery,dvcqg`.
-CELERY_TASK_ROUTES = {"dvcqg.*": {"queue": "dvcqg"}}
+# The connector's and the notifications' tasks have their own queues: a slow national portal
+# or SMS gateway never delays the statistics. A worker consumes all three:
+# `celery -A hue_admin worker -Q celery,dvcqg,notify`.
+CELERY_TASK_ROUTES = {"dvcqg.*": {"queue": "dvcqg"}, "notify.*": {"queue": "notify"}}
 
 # --- Cache (API throttling; shared between processes when Redis is configured) -------------
 if REDIS_URL:
@@ -414,3 +424,55 @@ DVCQG_PUSH_TIMEOUT = env.int("DVCQG_PUSH_TIMEOUT", 10, minimum=1)
 DVCQG_RETRY_BASE_SECONDS = env.int("DVCQG_RETRY_BASE_SECONDS", 30, minimum=0)
 DVCQG_RETRY_MAX_SECONDS = env.int("DVCQG_RETRY_MAX_SECONDS", 3600, minimum=0)
 DVCQG_MAX_ATTEMPTS = env.int("DVCQG_MAX_ATTEMPTS", 8, minimum=1)
+
+# --- Notifications to citizens (notify) ------------------------------------------------------
+# E-mail through Django's e-mail backend. EMAIL_BACKEND: smtp, file, console or a dotted path;
+# the embedded default (DEBUG, no EMAIL_HOST) writes each message to a file under
+# NOTIFY_FILE_DIR/email; with EMAIL_HOST set (or DEBUG off) it is SMTP.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+NOTIFY_FILE_DIR = Path(env.str("NOTIFY_FILE_DIR", str(BASE_DIR / "sent-notifications")))
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Mot cua Hue <khong-tra-loi@hue.gov.vn>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_email_default = "file" if DEBUG and not env.str("EMAIL_HOST", "") else "smtp"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", _email_default)
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(EMAIL_BACKEND, EMAIL_BACKEND)
+EMAIL_FILE_PATH = NOTIFY_FILE_DIR / "email"
+# SMS and Zalo: `http` posts to the provider's gateway (URL, bearer token, timeout; an empty
+# URL keeps the messages pending), `file` writes NOTIFY_FILE_DIR/<channel>.jsonl (the embedded
+# default), `console` prints them with the phone masked.
+_GATEWAY_BACKENDS = ["http", "file", "console"]
+NOTIFY_SMS_BACKEND = env.choice(
+    "NOTIFY_SMS_BACKEND", _GATEWAY_BACKENDS, "file" if DEBUG else "http"
+)
+NOTIFY_SMS_URL = env.str("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_TOKEN = env.str("NOTIFY_SMS_TOKEN", "")
+NOTIFY_SMS_TIMEOUT = env.int("NOTIFY_SMS_TIMEOUT", 10, minimum=1)
+NOTIFY_ZALO_BACKEND = env.choice(
+    "NOTIFY_ZALO_BACKEND", _GATEWAY_BACKENDS, "file" if DEBUG else "http"
+)
+NOTIFY_ZALO_URL = env.str("NOTIFY_ZALO_URL", "")
+NOTIFY_ZALO_TOKEN = env.str("NOTIFY_ZALO_TOKEN", "")
+NOTIFY_ZALO_TIMEOUT = env.int("NOTIFY_ZALO_TIMEOUT", 10, minimum=1)
+for _name, _url in (("NOTIFY_SMS_URL", NOTIFY_SMS_URL), ("NOTIFY_ZALO_URL", NOTIFY_ZALO_URL)):
+    if _url and not _url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{_name}={_url!r} must be an http(s):// URL.")
+# Retries: the n-th failure waits NOTIFY_RETRY_BASE_SECONDS × 2^(n-1), at most
+# NOTIFY_RETRY_MAX_SECONDS; after NOTIFY_MAX_ATTEMPTS failures a message shows as failed (the
+# sweep keeps retrying it at the longest wait).
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", 60, minimum=0)
+NOTIFY_RETRY_MAX_SECONDS = env.int("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=0)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# How long a process keeps the active templates before reading them again (an edit in the
+# admin empties the cache of the process that saved it at once).
+NOTIFY_TEMPLATE_CACHE_SECONDS = env.int("NOTIFY_TEMPLATE_CACHE_SECONDS", 60, minimum=0)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", include("stats.urls")),
     path("records/", include("records.urls")),
     path("post/", include("post.urls")),
+    path("notifications/", include("notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("hue_admin.api.urls")),
     path("admin/", admin.site.urls),

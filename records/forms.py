@@ -79,6 +79,10 @@ class RecordReceiveForm(forms.Form):
         required=False,
     )
     digitised = forms.BooleanField(label=_("Dossier digitised"), required=False)
+    # The channels the applicant wants notifications on (the service checks the contact).
+    notify_sms = forms.BooleanField(label=_("Notify by SMS"), required=False)
+    notify_zalo = forms.BooleanField(label=_("Notify by Zalo"), required=False)
+    notify_email = forms.BooleanField(label=_("Notify by e-mail"), required=False)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

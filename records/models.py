@@ -27,6 +27,9 @@ from records.enums import (
 )
 from records.lifecycle import action_label
 
+# The notification channels a citizen may choose, each a ``notify_<name>`` field of Record.
+NOTIFY_CHANNELS = ("sms", "zalo", "email")
+
 
 class Procedure(TimeStampedModel):
     """An administrative procedure (thủ tục hành chính) with its legal time limit."""
@@ -167,7 +170,11 @@ class Record(TimeStampedModel):
     digitised = models.BooleanField(_("digitised"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
     e_result = models.BooleanField(_("electronic result"), default=False)
-    wants_notifications = models.BooleanField(_("wants notifications"), default=False)
+    # The channels the applicant chose at receipt for messages about the record's progress
+    # (the ``notify`` app sends them): SMS and Zalo to the phone, e-mail to the e-mail address.
+    notify_sms = models.BooleanField(_("notify by SMS"), default=False)
+    notify_zalo = models.BooleanField(_("notify by Zalo"), default=False)
+    notify_email = models.BooleanField(_("notify by e-mail"), default=False)
     note = models.TextField(_("note"), blank=True)
     # Some change of the record is not yet delivered to the national portal: set by the
     # connector (``dvcqg``) in the transaction that writes the change's sync message, cleared
@@ -223,6 +230,11 @@ class Record(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.applicant_name_folded = fold(self.applicant_name)
         super().save(*args, **kwargs)
+
+    @property
+    def notify_channels(self) -> tuple[str, ...]:
+        """The channels chosen for notifications, as ``sms``, ``zalo``, ``email``."""
+        return tuple(name for name in NOTIFY_CHANNELS if getattr(self, f"notify_{name}"))
 
     @property
     def is_open(self) -> bool:

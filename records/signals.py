@@ -5,5 +5,6 @@ from django.dispatch import Signal
 
 # Sent inside the transaction of every change of a record, once its history event is written,
 # with ``record``, ``action`` (the event's action name), ``at``, ``data`` (the event's data)
-# and ``figures`` (the action's ``records.lifecycle.Figures``: which daily figures it moves).
+# ``figures`` (the action's ``records.lifecycle.Figures``: which daily figures it moves) and
+# ``event`` (the ``RecordEvent`` just written).
 record_changed = Signal()

@@ -176,3 +176,30 @@ def mask_phone(value: str) -> str:
 def mask_name(value: str) -> str:
     """``Nguyễn Văn An`` -> ``N. V. A.``: names in lists read by the city office."""
     return " ".join(f"{word[0]}." for word in (value or "").split())
+
+
+# What each notification channel sends to: SMS and Zalo the mobile phone, e-mail the address.
+NOTIFY_NEEDS = {
+    "notify_sms": "applicant_phone",
+    "notify_zalo": "applicant_phone",
+    "notify_email": "applicant_email",
+}
+
+
+def clean_notify(notify: dict, applicant: dict) -> dict:
+    """The notification channels chosen (``notify_sms``, ``notify_zalo``, ``notify_email``,
+    booleans) checked against the applicant's cleaned contact details: e-mail needs the
+    e-mail address, SMS and Zalo the mobile phone. Returns the three booleans; raises
+    ``ValidationError`` with a message on each channel that cannot be sent."""
+    chosen = {name: bool((notify or {}).get(name)) for name in NOTIFY_NEEDS}
+    messages = {
+        "notify_sms": _("SMS notifications need the applicant's mobile phone."),
+        "notify_zalo": _("Zalo notifications need the applicant's mobile phone."),
+        "notify_email": _("E-mail notifications need the applicant's e-mail address."),
+    }
+    errors = {
+        name: [messages[name]]
+        for name, needs in NOTIFY_NEEDS.items()
+        if chosen[name] and not (applicant or {}).get(needs)
+    }
+    return _raise_or_return(errors, chosen)

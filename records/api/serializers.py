@@ -147,6 +147,9 @@ class RecordDetailSerializer(RecordSerializer):
             "e_result",
             "result_delivery",
             "result_at_point_since",
+            "notify_sms",
+            "notify_zalo",
+            "notify_email",
             "note",
             "allowed_actions",
             "extras",
@@ -222,6 +225,17 @@ class ApplicantInput(serializers.Serializer):
     received_at = serializers.DateTimeField(required=False)
     digitised = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    notify_sms = serializers.BooleanField(
+        required=False, default=False, help_text="Notify the applicant by SMS (needs the phone)."
+    )
+    notify_zalo = serializers.BooleanField(
+        required=False, default=False, help_text="Notify the applicant by Zalo (needs the phone)."
+    )
+    notify_email = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Notify the applicant by e-mail (needs the e-mail address).",
+    )
 
 
 class RecordCreateSerializer(ApplicantInput):

@@ -152,6 +152,7 @@ def write_event(
         at=at,
         data=data,
         figures=event_entry(action).figures,
+        event=event,
     )
     return event
 

@@ -20,7 +20,7 @@ from records.lifecycle import ACTIONS
 from records.models import DossierComponent, Procedure, Record
 from records.permissions import ensure_can_receive
 from records.services.engine import check_moment, stamp_receipt, write_event
-from records.validation import clean_applicant
+from records.validation import NOTIFY_NEEDS, clean_applicant, clean_notify
 
 
 def record_create_at_desk(
@@ -36,12 +36,17 @@ def record_create_at_desk(
     digitised: bool = False,
     result_delivery: str = ResultDelivery.AT_UNIT,
     note: str = "",
+    notify_sms: bool = False,
+    notify_zalo: bool = False,
+    notify_email: bool = False,
 ) -> Record:
     """Receive a complete dossier at the desk (action ``receive_at_desk``): create the record
     in status *received*, issue its code and set its appointment date. ``result_delivery``
     says where the applicant wants the result (unit's desk, agent point, home by post); the
     last two need an agent point. The channel is in person or by post (``DESK_CHANNELS``): an
-    online dossier is a submission (``record_submit``) accepted with ``record_receive``."""
+    online dossier is a submission (``record_submit``) accepted with ``record_receive``.
+    ``notify_*`` are the channels the applicant chose for notifications (e-mail needs the
+    e-mail address, SMS and Zalo the phone)."""
     return _create_record(
         action="receive_at_desk",
         moment=received_at,
@@ -55,6 +60,7 @@ def record_create_at_desk(
         channel=channel,
         applicant=applicant,
         result_delivery=result_delivery,
+        notify={"notify_sms": notify_sms, "notify_zalo": notify_zalo, "notify_email": notify_email},
     )
 
 
@@ -64,7 +70,8 @@ def check_create_at_desk(*, received_at: datetime | None = None, **inputs) -> No
     already found shape errors calls it so that every error is shown at once."""
     for name in ("actor", "digitised", "note"):
         inputs.pop(name, None)
-    _clean_for_create(action="receive_at_desk", moment=received_at, **inputs)
+    notify = {name: inputs.pop(name, False) for name in NOTIFY_NEEDS}
+    _clean_for_create(action="receive_at_desk", moment=received_at, notify=notify, **inputs)
 
 
 ACCEPTANCE_HOURS = 8  # working hours to accept, refuse or return a submission (Decree 45/2020)
@@ -82,7 +89,9 @@ def record_submit(
     agent_point: AgentPoint | str | None = None,
     national_dossier_no: str | None = None,
     components: list[dict] | tuple = (),
-    wants_notifications: bool = False,
+    notify_sms: bool = False,
+    notify_zalo: bool = False,
+    notify_email: bool = False,
     result_delivery: str = ResultDelivery.AT_UNIT,
     note: str = "",
     event_data: dict | None = None,
@@ -106,10 +115,8 @@ def record_submit(
         channel=channel,
         applicant=applicant,
         result_delivery=result_delivery,
-        extra={
-            "national_dossier_no": (national_dossier_no or "").strip() or None,
-            "wants_notifications": bool(wants_notifications),
-        },
+        notify={"notify_sms": notify_sms, "notify_zalo": notify_zalo, "notify_email": notify_email},
+        extra={"national_dossier_no": (national_dossier_no or "").strip() or None},
         components=components,
         event_data=event_data,
     )
@@ -155,6 +162,9 @@ def postal_receive(
     digitised: bool = False,
     result_delivery: str = ResultDelivery.BY_POST,
     note: str = "",
+    notify_sms: bool = False,
+    notify_zalo: bool = False,
+    notify_email: bool = False,
 ) -> Record:
     """Receive a dossier sent by public postal service for a unit (by default the agent point's
     own unit), action ``receive_by_post``: a record with channel 3, linked to the staff
@@ -173,6 +183,7 @@ def postal_receive(
         channel=Channel.POSTAL,
         applicant=applicant,
         result_delivery=result_delivery,
+        notify={"notify_sms": notify_sms, "notify_zalo": notify_zalo, "notify_email": notify_email},
     )
 
 
@@ -237,7 +248,9 @@ def _create_record(
     return record
 
 
-def _clean_for_create(*, action: str, moment: datetime | None, **inputs) -> dict:
+def _clean_for_create(
+    *, action: str, moment: datetime | None, notify: dict | None = None, **inputs
+) -> dict:
     """The checks of a new record; a receipt is at the desk (``DESK_CHANNELS``)."""
     now = timezone.now()
     receipt = ACTIONS[action].target == Status.RECEIVED
@@ -247,6 +260,7 @@ def _clean_for_create(*, action: str, moment: datetime | None, **inputs) -> dict
         moment_field="received_at" if receipt else "submitted_at",
         now=now,
         desk=receipt,
+        notify=notify or {},
     )
 
 
@@ -273,9 +287,11 @@ def _clean_new_record(
     now,
     result_delivery: str = ResultDelivery.AT_UNIT,
     desk: bool = False,
+    notify: dict | None = None,
 ) -> dict:
     """Every check of a new record, all errors at once: the channel, where the result goes,
-    the procedure, units and agent point, the applicant, the time."""
+    the procedure, units and agent point, the applicant, the notification channels (against
+    the applicant's contact details), the time."""
     errors = _channel_and_delivery_errors(
         channel=channel,
         result_delivery=result_delivery,
@@ -297,6 +313,13 @@ def _clean_new_record(
         fields.update(clean_applicant(channel, applicant or {}))
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    try:
+        # Against the contact details as typed (stripped) when the applicant had errors.
+        contact = {k: (v or "").strip() for k, v in (applicant or {}).items()}
+        fields.update(clean_notify(notify or {}, {**contact, **fields}))
+    except ValidationError as exc:
+        for name, messages_ in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages_)
     try:
         check_moment(moment, now)
     except ValidationError as exc:

@@ -151,7 +151,9 @@ def test_500_submissions_end_to_end_through_a_failing_portal(tmp_path, unit_a, u
     )
     app.control.purge()
     web = processes.start_gunicorn(env, tmp_path / "gunicorn.log", workers=2, threads=2)
-    worker = processes.start_celery_worker(env, tmp_path / "worker.log", queues="celery,dvcqg")
+    worker = processes.start_celery_worker(
+        env, tmp_path / "worker.log", queues="celery,dvcqg,notify"
+    )
     beat = processes.start_celery_beat(env, tmp_path / "beat.log")
     flag = tmp_path / "failing"
     post = ["--post", str(TOTAL), "--api", web.url, "--api-token", connector_token]

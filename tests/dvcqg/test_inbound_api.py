@@ -53,7 +53,7 @@ def test_first_delivery_creates_the_submission(portal, unit_a):
     assert record.status == Status.SUBMITTED and record.channel == Channel.ONLINE
     assert record.receiving_unit == unit_a and record.procedure.key == "ho-tich-khai-sinh"
     assert record.applicant_id_number == "046195001234"
-    assert record.wants_notifications is True
+    assert record.notify_sms is True
     assert [c.name for c in record.components.all()] == [
         "Tờ khai đăng ký khai sinh",
         "Giấy chứng sinh",

@@ -53,7 +53,9 @@ def test_a_real_worker_delivers_everything_through_failures(settings, tmp_path, 
         DVCQG_SWEEP_SECONDS="1",
     )
     app.control.purge()
-    worker = processes.start_celery_worker(env, tmp_path / "worker.log", queues="celery,dvcqg")
+    worker = processes.start_celery_worker(
+        env, tmp_path / "worker.log", queues="celery,dvcqg,notify"
+    )
     beat = processes.start_celery_beat(env, tmp_path / "beat.log")
     logs = [worker.log, beat.log, simulator.log]
     try:

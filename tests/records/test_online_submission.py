@@ -59,10 +59,10 @@ def test_submission_gets_its_acceptance_deadline_on_the_calendar(unit_a, submitt
 
 
 def test_submission_keeps_its_number_components_and_flags(unit_a):
-    record = submit(unit_a, at=local(2025, 7, 7, 9, 0), wants_notifications=True)
+    record = submit(unit_a, at=local(2025, 7, 7, 9, 0), notify_sms=True)
     record.refresh_from_db()
     assert record.national_dossier_no == "G22.99-250704-0001"
-    assert record.wants_notifications is True
+    assert record.notify_sms is True
     rows = list(record.components.all())
     assert [c.name for c in rows] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
     assert rows[0].kind == "original" and rows[0].size == 182_340 and rows[0].digitised
