@@ -16,6 +16,7 @@ urlpatterns = [
     path("tra-cuu/", include("citizens.urls")),
     path("dashboard/", include("stats.urls")),
     path("records/", include("records.urls")),
+    path("satisfaction/", include("satisfaction.urls")),
     path("post/", include("post.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("hue_admin.api.urls")),
