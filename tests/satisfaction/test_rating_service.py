@@ -53,7 +53,13 @@ def test_every_answer_must_be_in_its_set(clerk_a, unit_a):
         rate_record(record=record, answers=bad, comment="x" * (COMMENT_MAX_LENGTH + 1))
     errors = caught.value.message_dict
     assert set(errors) == {
-        "total_time", "unit_time", "contacts", "overall", "convenience", "attitude", "comment",
+        "total_time",
+        "unit_time",
+        "contacts",
+        "overall",
+        "convenience",
+        "attitude",
+        "comment",
     }
     assert not Rating.objects.exists()
 
