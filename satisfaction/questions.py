@@ -49,7 +49,11 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "agencies",
         _("Agencies you had to contact"),
-        ((2, _("None")), (1, _("Only the one-stop desk")), (0, _("More than the one-stop desk"))),
+        (
+            (2, _("No agency to contact")),
+            (1, _("Only the one-stop desk")),
+            (0, _("More than the one-stop desk")),
+        ),
     ),
     Indicator(
         "one_stop",
