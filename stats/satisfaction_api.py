@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -29,51 +29,43 @@ RULE = (
 )
 
 
-def _indicator_schema():
-    return inline_serializer(
-        "SatisfactionIndicator",
-        {
-            "average": serializers.CharField(allow_null=True),
-            "counts": serializers.DictField(child=serializers.IntegerField()),
-        },
+class SatisfactionIndicatorSerializer(serializers.Serializer):
+    average = serializers.CharField(allow_null=True, help_text="0.00–2.00; null: no rating")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text='ratings per score: {"2": …, "1": …, "0": …}'
     )
 
 
-def _figures_schema(name: str):
-    return {
-        "returned": serializers.IntegerField(),
-        "rated": serializers.IntegerField(),
-        "rated_online": serializers.IntegerField(),
-        "rated_paper": serializers.IntegerField(),
-        "share_rated": serializers.CharField(allow_null=True),
-        "dissatisfied": serializers.IntegerField(),
-        "dissatisfied_rate": serializers.CharField(allow_null=True),
-        "indicators": inline_serializer(
-            f"{name}Indicators", {field: _indicator_schema() for field in INDICATOR_FIELDS}
-        ),
-    }
+SatisfactionIndicatorsSerializer = type(
+    "SatisfactionIndicatorsSerializer",
+    (serializers.Serializer,),
+    {field: SatisfactionIndicatorSerializer() for field in INDICATOR_FIELDS},
+)
 
 
-UNIT_ROWS = inline_serializer(
-    "SatisfactionUnitRow",
-    {
-        "unit": serializers.CharField(),
-        "unit_name": serializers.CharField(),
-        **_figures_schema("SatisfactionUnit"),
-    },
-    many=True,
-)
-RESPONSE = inline_serializer(
-    "SatisfactionQuarter",
-    {
-        "quarter": serializers.CharField(),
-        "first_day": serializers.DateField(),
-        "last_day": serializers.DateField(),
-        "rule": serializers.CharField(),
-        "units": UNIT_ROWS,
-        "total": inline_serializer("SatisfactionTotal", _figures_schema("SatisfactionTotal")),
-    },
-)
+class SatisfactionFiguresSerializer(serializers.Serializer):
+    returned = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    rated_online = serializers.IntegerField()
+    rated_paper = serializers.IntegerField()
+    share_rated = serializers.CharField(allow_null=True)
+    dissatisfied = serializers.IntegerField()
+    dissatisfied_rate = serializers.CharField(allow_null=True)
+    indicators = SatisfactionIndicatorsSerializer()
+
+
+class SatisfactionUnitSerializer(SatisfactionFiguresSerializer):
+    unit = serializers.CharField()
+    unit_name = serializers.CharField()
+
+
+class SatisfactionQuarterSerializer(serializers.Serializer):
+    quarter = serializers.CharField()
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    rule = serializers.CharField()
+    units = SatisfactionUnitSerializer(many=True)
+    total = SatisfactionFiguresSerializer()
 
 
 class SatisfactionQuarterView(APIView):
@@ -98,7 +90,7 @@ class SatisfactionQuarterView(APIView):
                 description="unit codes (default: every unit you may read)",
             ),
         ],
-        responses={200: RESPONSE},
+        responses={200: SatisfactionQuarterSerializer},
         description=RULE,
     )
     def get(self, request):
