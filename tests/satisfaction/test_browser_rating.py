@@ -112,3 +112,24 @@ def test_the_city_office_picks_a_quarter(page, live_server, city_office, clerk_a
     total = page.get_by_test_id("satisfaction-total")
     assert total.get_by_test_id("returned").inner_text() == "2"
     shot(page, "satisfaction-dashboard")
+
+
+def test_a_clerk_enters_a_paper_form_from_the_record_page(page, live_server, clerk_a, unit_a):
+    record = returned_record(clerk_a, unit_a)
+    browser_log_in(page, live_server, clerk_a.username)
+    page.goto(f"{live_server.url}/records/{record.code}/")
+    panel = page.get_by_test_id("satisfaction-panel")
+    assert panel.get_attribute("data-rated") == "false"
+    panel.locator("summary", has_text="Nhập phiếu giấy").click()
+    form = panel.get_by_test_id("paper-form")
+    for name in INDICATOR_FIELDS:
+        form.get_by_test_id(f"rating-{name}").locator("label").first.click()
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/records/{record.code}/")
+    panel = page.get_by_test_id("satisfaction-panel")
+    assert panel.get_attribute("data-rated") == "true"
+    assert clerk_a.username in panel.get_by_test_id("satisfaction-source").inner_text()
+    assert panel.get_by_test_id("paper-form").count() == 0
+    rating = Rating.objects.get(record=record)
+    assert (rating.source, rating.entered_by, rating.overall) == (Source.PAPER, clerk_a, 2)
+    shot(page, "satisfaction-paper-panel")
