@@ -46,6 +46,7 @@ def panel_value(record) -> dict | None:
         "rated": True,
         "source": rating.source,
         "entered_by": rating.entered_by.username if rating.entered_by else None,
+        "entered_by_name": rating.entered_by.display_name if rating.entered_by else None,
         "rated_at": rating.rated_at.isoformat(),
         "overall": rating.overall,
     }

@@ -128,7 +128,7 @@ def test_a_clerk_enters_a_paper_form_from_the_record_page(page, live_server, cle
     page.wait_for_url(f"{live_server.url}/records/{record.code}/")
     panel = page.get_by_test_id("satisfaction-panel")
     assert panel.get_attribute("data-rated") == "true"
-    assert clerk_a.username in panel.get_by_test_id("satisfaction-source").inner_text()
+    assert clerk_a.display_name in panel.get_by_test_id("satisfaction-source").inner_text()
     assert panel.get_by_test_id("paper-form").count() == 0
     rating = Rating.objects.get(record=record)
     assert (rating.source, rating.entered_by, rating.overall) == (Source.PAPER, clerk_a, 2)
