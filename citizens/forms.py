@@ -8,7 +8,7 @@ class LookupForm(forms.Form):
     code = forms.CharField(
         label=_("Record code"),
         max_length=40,
-        help_text=_("As printed on your receipt, e.g. H57.50-250701-0001"),
+        help_text=_("As printed on your receipt, e.g. H57.19753-250701-0001"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     id_number = forms.CharField(

@@ -32,7 +32,7 @@ from demo.plan import PERIOD_FIRST_DAY, PERIOD_LAST_DAY, SEED, UnitInfo, online_
 from demo.plan import unit_totals as july_totals
 from demo.seed import SeedReport, insert_lives
 from demo.simulate import REFUSE_REASONS, RecordLife
-from records.enums import Channel
+from records.enums import Channel, Status
 from records.models import Record, RecordSequence
 
 RECENT_WORKING_DAYS = 15  # three working weeks up to today
@@ -203,3 +203,29 @@ def _return_for_completion(life: RecordLife, rng, now: datetime) -> None:
     data = {"missing": reason, "working_seconds_left": int(left.total_seconds())}
     if life.step("request_completion", at, note=reason, data=data):
         life.fields["paused_since"] = at
+
+
+# The statuses a citizen's lookup shows best, one example record each (the most recent).
+LOOKUP_EXAMPLE_STATUSES = (
+    Status.PROCESSING,
+    Status.SUPPLEMENT_REQUESTED,
+    Status.RESOLVED,
+    Status.RETURNED,
+)
+
+
+def lookup_examples() -> list[tuple[str, str, str]]:
+    """(status, code, personal ID number) of one recent demo record per example status (the
+    demo's ID numbers are made up), for the citizen's lookup."""
+    examples = []
+    for status in LOOKUP_EXAMPLE_STATUSES:
+        record = (
+            Record.objects.filter(status=status, code__isnull=False)
+            .exclude(applicant_id_number="")
+            .order_by("-received_at")
+            .values_list("code", "applicant_id_number")
+            .first()
+        )
+        if record is not None:
+            examples.append((str(Status(status).label), *record))
+    return examples

@@ -386,6 +386,10 @@ DASHBOARD_DEFAULT_PERIOD = env.date_range(
 # The address the status links start with (QR codes on the slips, notifications): read outside
 # any request, so it is configured, e.g. https://dichvucong.hue.gov.vn.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The issuing system named in the QR code of every slip (Circular 01/2023/TT-VPCP).
+PORTAL_SYSTEM_NAME = env.str(
+    "PORTAL_SYSTEM_NAME", "Hệ thống thông tin giải quyết thủ tục hành chính thành phố Huế"
+)
 if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} must be an http(s):// URL.")
 # A status link (QR code, message) opens the record's status for this many days after issue.

@@ -15,6 +15,7 @@ name or a clerk's internal note.
 
 from __future__ import annotations
 
+import base64
 import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,9 +41,18 @@ def max_age() -> timedelta:
     return timedelta(days=settings.STATUS_LINK_MAX_AGE_DAYS)
 
 
+def _encode(public_id: UUID) -> str:
+    return base64.urlsafe_b64encode(public_id.bytes).rstrip(b"=").decode()
+
+
+def _decode(value: str) -> UUID:
+    return UUID(bytes=base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+
+
 def status_token(record: Record) -> str:
-    """A new status link token for ``record`` (valid ``STATUS_LINK_MAX_AGE_DAYS`` from now)."""
-    return _signer().sign(record.public_id.hex)
+    """A new status link token for ``record`` (valid ``STATUS_LINK_MAX_AGE_DAYS`` from now):
+    the record's ``public_id`` in 22 characters, the time of issue, and the signature."""
+    return _signer().sign(_encode(record.public_id))
 
 
 def status_path(record: Record) -> str:
@@ -57,15 +67,14 @@ def status_url(record: Record) -> str:
 
 def record_for_token(token: str) -> Record | None:
     """The record of a valid, unexpired token; None for anything else (altered, expired,
-    malformed, or a record that no longer has a code)."""
+    malformed). A refused online submission has no code but has its refusal slip's link."""
     try:
-        value = _signer().unsign(token, max_age=max_age())
-        public_id = UUID(hex=value)
+        public_id = _decode(_signer().unsign(token, max_age=max_age()))
     except (signing.BadSignature, ValueError):
         return None
     return (
         Record.objects.select_related("procedure", "receiving_unit", "handling_unit", "agent_point")
-        .filter(public_id=public_id, code__isnull=False)
+        .filter(public_id=public_id)
         .first()
     )
 
@@ -230,7 +239,7 @@ def public_status(record: Record) -> PublicStatus:
     words = AWAITING_COMPLETION_WORDS if awaiting_completion else PUBLIC_WORDS[record.status]
     procedure = record.procedure
     return PublicStatus(
-        code=record.code,
+        code=record.code or record.national_dossier_no or "",
         status=record.status,
         words=str(words),
         procedure=procedure.display_name,

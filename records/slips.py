@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 from datetime import datetime
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from accounts.models import Role
-from records.enums import Outcome
+from records import qr
+from records.enums import Outcome, Status
 from records.lifecycle import (
     ACTIONS,
     APPLICANT,
@@ -89,3 +92,112 @@ def control_slip_rows(record: Record, events) -> list[ControlRow]:
             )
         )
     return rows
+
+
+# --- The printed slips and their QR code ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlipKind:
+    """A slip the portal prints. ``document`` is its official Vietnamese name (the QR's
+    document name, whatever the page's language); ``events``: the history event that issues it
+    (the latest of them), ``requires_event``: offered only once there is one (otherwise it is
+    issued when printed); ``statuses``: also offered in these statuses without the event."""
+
+    name: str
+    document: str
+    title: Promise
+    template: str
+    events: tuple[str, ...] = ()
+    requires_event: bool = False
+    statuses: frozenset[int] = frozenset()
+    appointment: bool = False
+    for_point: bool = False  # post office staff print it too (the postal dossiers of their point)
+
+
+SLIPS = {
+    slip.name: slip
+    for slip in (
+        SlipKind(
+            "receipt",
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            _lazy("Receipt and appointment slip"),
+            "records/slip_receipt.html",
+            events=("receive",),
+            requires_event=True,
+            appointment=True,
+            for_point=True,
+        ),
+        SlipKind(
+            "supplement",
+            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            _lazy("Supplement request slip"),
+            "records/slip_supplement.html",
+            events=("request_supplement", "request_completion"),
+            requires_event=True,
+        ),
+        SlipKind(
+            "refusal",
+            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+            _lazy("Refusal slip"),
+            "records/slip_refusal.html",
+            events=("refuse",),
+            requires_event=True,
+        ),
+        SlipKind(
+            "control",
+            "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            _lazy("Process-control slip"),
+            "records/slip_control.html",
+        ),
+        SlipKind(
+            "handover",
+            "Phiếu bàn giao kết quả giải quyết hồ sơ",
+            _lazy("Result handover slip"),
+            "records/slip_handover.html",
+            events=("return", "deliver"),
+            statuses=frozenset({Status.RESOLVED}),
+            for_point=True,
+        ),
+    )
+}
+
+
+def issuing_event(slip: SlipKind, events) -> RecordEvent | None:
+    """The latest event of ``events`` (in order) that issues ``slip``."""
+    return next((event for event in reversed(list(events)) if event.action in slip.events), None)
+
+
+def offered(slip: SlipKind, record: Record, events) -> bool:
+    """Whether ``record`` has this slip to print (its issuing event, or one of its statuses)."""
+    if slip.name == "control":
+        return bool(record.code)
+    if record.status in slip.statuses:
+        return True
+    return issuing_event(slip, events) is not None
+
+
+def slips_for(record: Record, events) -> list[SlipKind]:
+    """The slips ``record`` can print now, in the order of ``SLIPS`` (for the record page)."""
+    return [slip for slip in SLIPS.values() if offered(slip, record, events)]
+
+
+@dataclass(frozen=True)
+class SlipQr:
+    text: str
+    svg: str
+    issued_at: datetime
+
+
+def slip_qr(slip: SlipKind, record: Record, events, *, now: datetime, applicant: str) -> SlipQr:
+    """The QR of ``slip`` for ``record``: issued at its event's time (when printed otherwise)."""
+    event = issuing_event(slip, events)
+    issued_at = event.at if event is not None else now
+    text = qr.payload(
+        record,
+        document=slip.document,
+        issued_at=issued_at,
+        applicant=applicant,
+        appointment=record.due_date if slip.appointment else None,
+    )
+    return SlipQr(text=text, svg=qr.svg(text), issued_at=issued_at)

@@ -16,8 +16,14 @@ urlpatterns = [
         views.submission_act,
         name="submission-act",
     ),
+    path(
+        "submissions/<uuid:public_id>/slips/<str:kind>/",
+        views.submission_slip,
+        name="submission-slip",
+    ),
     path("<str:code>/", views.record_detail, name="detail"),
     path("<str:code>/act/<str:action>/", views.record_act, name="act"),
-    path("<str:code>/receipt/", views.receipt_slip, name="receipt-slip"),
-    path("<str:code>/control/", views.control_slip, name="control-slip"),
+    path("<str:code>/receipt/", views.record_slip, {"kind": "receipt"}, name="receipt-slip"),
+    path("<str:code>/control/", views.record_slip, {"kind": "control"}, name="control-slip"),
+    path("<str:code>/slips/<str:kind>/", views.record_slip, name="slip"),
 ]

@@ -10,28 +10,34 @@ from records.views.common import errors_to_form
 from records.views.desk import record_export, record_list, workspace
 from records.views.intake import due_preview, procedure_options, record_new
 from records.views.record import (
-    control_slip,
     perform_action,
-    receipt_slip,
     record_act,
     record_detail,
+    record_slip,
+    render_slip,
 )
-from records.views.submissions import submission_act, submission_detail, submission_list
+from records.views.submissions import (
+    submission_act,
+    submission_detail,
+    submission_list,
+    submission_slip,
+)
 
 __all__ = [
-    "control_slip",
     "due_preview",
     "errors_to_form",
     "perform_action",
     "procedure_options",
-    "receipt_slip",
     "record_new",
     "record_act",
     "record_detail",
     "record_export",
     "record_list",
+    "record_slip",
+    "render_slip",
     "submission_act",
     "submission_detail",
     "submission_list",
+    "submission_slip",
     "workspace",
 ]

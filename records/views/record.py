@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,10 +19,19 @@ from records.exceptions import RecordConflict
 from records.extensions import record_panels
 from records.forms import ACTION_FORMS, service_arguments
 from records.lifecycle import ACTION_LABELS, allowed_actions
-from records.permissions import record_page_rules
+from records.permissions import can_see_identifiers, record_page_rules
+from records.qr import applicant_code
 from records.selectors import receiving_officer, record_history
 from records.services import ACTION_SERVICES, log_personal_data_access
-from records.slips import control_slip_rows
+from records.slips import (
+    SLIPS,
+    SlipKind,
+    control_slip_rows,
+    issuing_event,
+    offered,
+    slip_qr,
+    slips_for,
+)
 from records.validation import mask_id, mask_phone
 from records.views.common import (
     applicant_name,
@@ -53,9 +63,11 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
                     "url": reverse("records:act", kwargs={"code": record.code, "action": name}),
                 }
             )
+    events = list(record_history(record))
     return {
         "record": record,
-        "events": record_history(record),
+        "events": events,
+        "slips": slips_for(record, events),
         "actions": actions,
         "rules": rules,
         "applicant_name": applicant_name(request.user, record),
@@ -121,29 +133,44 @@ def record_act(request, code: str, action: str):
     return render(request, "records/record_detail.html", context, status=status)
 
 
-@login_required
-@require_GET
-def receipt_slip(request, code: str):
-    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, to print and hand to the applicant (also for
-    post office staff, for the postal dossiers of their point)."""
-    if request.user.role != Role.POST_STAFF:
-        require_unit_user(request.user)
-    record = record_or_404(request.user, code)
-    if record.received_at is None:
+def render_slip(request, record, slip: SlipKind):
+    """Print ``slip`` of ``record`` (404 when the record has none to print), with its QR code.
+    The slip is the applicant's own document and shows their details and ID number: reading it
+    is logged as a read of the personal identifiers."""
+    events = list(record_history(record))
+    if not offered(slip, record, events):
         raise Http404
+    # Post office staff never see ID numbers: their print shows (and its QR holds) it masked.
+    full_id = can_see_identifiers(request.user, record)
+    applicant = applicant_code(record) if full_id else mask_id(applicant_code(record))
+    fields = ["applicant_id_number", "applicant_phone"] if full_id else ["applicant_phone"]
     log_personal_data_access(
-        user=request.user, records=[record], fields=["applicant_phone"], via=AccessChannel.WEB
+        user=request.user, records=[record], fields=fields, via=AccessChannel.WEB
     )
-    context = {"record": record, "officer": receiving_officer(record)}
-    return render(request, "records/slip_receipt.html", context)
+    context = {
+        "record": record,
+        "slip": slip,
+        "qr": slip_qr(slip, record, events, now=timezone.now(), applicant=applicant),
+        "event": issuing_event(slip, events),
+        "officer": receiving_officer(record),
+        "applicant_code": applicant,
+    }
+    if slip.name == "control":
+        context["rows"] = control_slip_rows(record, events)
+    return render(request, slip.template, context)
 
 
 @login_required
 @require_GET
-def control_slip(request, code: str):
-    """Phiếu kiểm soát quá trình giải quyết hồ sơ: every step, who gave and who received the
-    dossier, when, its result, and room for both signatures."""
-    require_unit_user(request.user)
-    record = record_or_404(request.user, code)
-    rows = control_slip_rows(record, record_history(record))
-    return render(request, "records/slip_control.html", {"record": record, "rows": rows})
+def record_slip(request, code: str, kind: str):
+    """A printable slip of a record: the receipt and appointment slip (Giấy tiếp nhận hồ sơ và
+    hẹn trả kết quả), the supplement request, the process-control slip (Phiếu kiểm soát quá
+    trình giải quyết hồ sơ: every step, who gave and who received the dossier, when, its
+    result, room for both signatures) and the result handover. Post office staff print the
+    receipt and the handover of their point's postal dossiers."""
+    slip = SLIPS.get(kind)
+    if slip is None:
+        raise Http404
+    if not (slip.for_point and request.user.role == Role.POST_STAFF):
+        require_unit_user(request.user)
+    return render_slip(request, record_or_404(request.user, code), slip)

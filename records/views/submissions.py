@@ -25,10 +25,14 @@ from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
 from records.permissions import record_page_rules
 from records.selectors import record_history, submission_for_user, submissions_awaiting_acceptance
 from records.services import ACTION_SERVICES
+from records.slips import SLIPS, slips_for
 from records.validation import mask_id, mask_phone
 from records.views.common import applicant_name, can_write, log_page_read, require_list_reader
 from records.views.desk import PAGE_SIZE
-from records.views.record import perform_action
+from records.views.record import perform_action, render_slip
+
+# The slips of a submission not (yet) accepted: the request to complete it, the refusal.
+SUBMISSION_SLIPS = ("supplement", "refusal")
 
 
 def working_time_text(left: timedelta, *, late: bool) -> str:
@@ -102,10 +106,12 @@ def _page_context(request, record, *, forms=None):
                     "url": url,
                 }
             )
+    events = list(record_history(record))
     return {
         "record": record,
         "components": record.components.all(),
-        "events": record_history(record),
+        "events": events,
+        "slips": [slip for slip in slips_for(record, events) if slip.name in SUBMISSION_SLIPS],
         "actions": actions,
         "rules": rules,
         "clock": _clock(record, WorkingCalendar(), timezone.now()),
@@ -148,3 +154,13 @@ def submission_act(request, public_id, action: str):
     context = _page_context(request, record, forms={action: form} if form is not None else {})
     context["show_identifiers"] = False
     return render(request, "records/submission_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def submission_slip(request, public_id, kind: str):
+    """The request to complete, or the refusal, of an online submission, to print or send."""
+    require_list_reader(request.user)
+    if kind not in SUBMISSION_SLIPS:
+        raise Http404
+    return render_slip(request, _submission_or_404(request.user, public_id), SLIPS[kind])

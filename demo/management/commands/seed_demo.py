@@ -9,7 +9,7 @@ from django.utils import timezone
 from demo.plan import PERIOD_FIRST_DAY as DEMO_FIRST_DAY
 from demo.plan import PERIOD_LAST_DAY as DEMO_LAST_DAY
 from demo.ratings import seed_ratings
-from demo.recent import RECENT_WORKING_DAYS, seed_recent_records
+from demo.recent import RECENT_WORKING_DAYS, lookup_examples, seed_recent_records
 from demo.seed import seed_demo_records
 from demo.users import DEMO_PASSWORD, ensure_demo_users
 from stats.models import DailyStat
@@ -64,6 +64,7 @@ class Command(BaseCommand):
         moment = as_of(options["as_of"])
         if not options["reference_only"]:
             self.seed_recent(moment)
+            self.show_lookup_examples()
         rated = seed_ratings(moment)
         self.stdout.write(f"Satisfaction ratings of returned records: {rated:,} created.")
         self.stdout.write("")
@@ -72,6 +73,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<18} {login.full_name:<22} {login.role:<20} {login.workplace}"
             )
+
+    def show_lookup_examples(self) -> None:
+        """A few living demo records to look up as a citizen would (made-up ID numbers)."""
+        examples = lookup_examples()
+        if not examples:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            f"Citizen's status lookup, no login: {settings.PUBLIC_BASE_URL}/tra-cuu/ "
+            "(record code + personal ID number):"
+        )
+        for status, code, id_number in examples:
+            self.stdout.write(f"  {code:<24} {id_number:<13} {status}")
 
     def seed_recent(self, now: datetime) -> None:
         report = seed_recent_records(now)
