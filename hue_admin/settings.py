@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "communes",
     "agent_points",
     "records",
+    "satisfaction",
     "stats",
     "post",
     "dvcqg",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tra-cuu/", include("citizens.urls")),
     path("dashboard/", include("stats.urls")),
     path("records/", include("records.urls")),
+    path("satisfaction/", include("satisfaction.urls")),
     path("post/", include("post.urls")),
     path("notifications/", include("notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,12 @@
 from django.urls import path
 
-from stats import views
+from stats import satisfaction_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path(
+        "satisfaction/",
+        satisfaction_views.satisfaction_dashboard,
+        name="dashboard-satisfaction",
+    ),
 ]

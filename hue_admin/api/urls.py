@@ -10,6 +10,7 @@ from communes.api.views import CommuneViewSet
 from dvcqg.api import SubmissionCompletionView, SubmissionCreateView
 from records.api.views import ProcedureViewSet, RecordViewSet
 from stats.api import DailyStatList, PeriodReportFileView, PeriodReportView
+from stats.satisfaction_api import SatisfactionQuarterView
 
 router = DefaultRouter()
 router.register("communes", CommuneViewSet, basename="commune")
@@ -26,6 +27,11 @@ urlpatterns = [
         name="dvcqg-submission-completion",
     ),
     path("v1/stats/daily/", DailyStatList.as_view(), name="stats-daily"),
+    path(
+        "v1/satisfaction/quarterly/",
+        SatisfactionQuarterView.as_view(),
+        name="satisfaction-quarterly",
+    ),
     path("v1/online-assistance/", OnlineAssistanceView.as_view(), name="online-assistance"),
     path("v1/reports/period/", PeriodReportView.as_view(), name="report-period"),
     re_path(

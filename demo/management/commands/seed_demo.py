@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from demo.plan import PERIOD_FIRST_DAY as DEMO_FIRST_DAY
 from demo.plan import PERIOD_LAST_DAY as DEMO_LAST_DAY
+from demo.ratings import seed_ratings
 from demo.recent import RECENT_WORKING_DAYS, lookup_examples, seed_recent_records
 from demo.seed import seed_demo_records
 from demo.users import DEMO_PASSWORD, ensure_demo_users
@@ -60,9 +61,12 @@ class Command(BaseCommand):
                 DEMO_LAST_DAY.isoformat(),
                 stdout=self.stdout,
             )
+        moment = as_of(options["as_of"])
         if not options["reference_only"]:
-            self.seed_recent(as_of(options["as_of"]))
+            self.seed_recent(moment)
             self.show_lookup_examples()
+        rated = seed_ratings(moment)
+        self.stdout.write(f"Satisfaction ratings of returned records: {rated:,} created.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
