@@ -145,6 +145,14 @@ SLIPS = {
             requires_event=True,
         ),
         SlipKind(
+            "apology",
+            "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+            _lazy("Apology and new appointment date"),
+            "records/slip_apology.html",
+            events=("extend",),
+            requires_event=True,
+        ),
+        SlipKind(
             "control",
             "Phiếu kiểm soát quá trình giải quyết hồ sơ",
             _lazy("Process-control slip"),

@@ -3,6 +3,8 @@ posted from it, and the printable slips."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,6 +135,17 @@ def record_act(request, code: str, action: str):
     return render(request, "records/record_detail.html", context, status=status)
 
 
+def event_dates(event) -> dict[str, date]:
+    """The dates an event's data keeps as ISO text (``new_due_date``, ``previous_due_date``…)."""
+    if event is None:
+        return {}
+    return {
+        key: date.fromisoformat(value)
+        for key, value in event.data.items()
+        if key.endswith("_date") and isinstance(value, str)
+    }
+
+
 def render_slip(request, record, slip: SlipKind):
     """Print ``slip`` of ``record`` (404 when the record has none to print), with its QR code.
     The slip is the applicant's own document and shows their details and ID number: reading it
@@ -147,11 +160,13 @@ def render_slip(request, record, slip: SlipKind):
     log_personal_data_access(
         user=request.user, records=[record], fields=fields, via=AccessChannel.WEB
     )
+    event = issuing_event(slip, events)
     context = {
         "record": record,
         "slip": slip,
         "qr": slip_qr(slip, record, events, now=timezone.now(), applicant=applicant),
-        "event": issuing_event(slip, events),
+        "event": event,
+        "event_dates": event_dates(event),
         "officer": receiving_officer(record),
         "applicant_code": applicant,
     }

@@ -128,3 +128,26 @@ def test_post_staff_print_the_id_masked(client, post_staff_a, point_a, unit_a, c
         method="counter",
     )
     assert client.get(reverse("records:slip", args=[returned.code, "handover"])).status_code == 200
+
+
+def test_the_apology_letter_names_the_old_and_the_new_date(client, clerk_a, unit_a):
+    from datetime import date
+
+    from records.calendar import WorkingCalendar
+    from records.services import record_extend
+
+    record = receive(clerk_a, unit_a, received_at=local(2025, 7, 7, 9, 30))
+    promised = record.due_date
+    new_date = WorkingCalendar().add_working_days(promised, 3)
+    record = record_extend(
+        record=record, actor=clerk_a, new_due_date=new_date, reason="Chờ xác minh"
+    )
+    client.force_login(clerk_a)
+    page = slip_page(client, reverse("records:slip", args=[record.code, "apology"]))
+    assert "VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in page
+    assert "Chờ xác minh" in page
+    assert f"hẹn trả kết quả ngày {promised:%d/%m/%Y}" in page
+    assert f"{new_date:%d/%m/%Y}" in page
+    assert isinstance(new_date, date)
+    detail = client.get(reverse("records:detail", args=[record.code])).content.decode()
+    assert 'data-testid="slip-apology"' in detail
