@@ -167,6 +167,14 @@ class Record(TimeStampedModel):
     result_at_point_since = models.DateTimeField(
         _("result taken over by the agent point at"), null=True, blank=True
     )
+    # A transfer to the competent unit (handling unit ≠ receiving unit) not yet accepted by it.
+    transfer_pending_since = models.DateTimeField(
+        _("transfer awaiting acceptance since"), null=True, blank=True
+    )
+    # The result of a transferred record, back at the receiving unit's desk to be returned.
+    result_at_desk_since = models.DateTimeField(
+        _("result at the receiving desk since"), null=True, blank=True
+    )
     digitised = models.BooleanField(_("digitised"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
     e_result = models.BooleanField(_("electronic result"), default=False)
@@ -203,6 +211,12 @@ class Record(TimeStampedModel):
             models.Index(fields=["handling_unit", "status"], name="record_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="record_status_due"),
             models.Index(fields=["agent_point", "status"], name="record_point_status"),
+            # Only the transfers awaiting acceptance: the handling unit's list of them.
+            models.Index(
+                fields=["handling_unit", "transfer_pending_since"],
+                condition=Q(transfer_pending_since__isnull=False),
+                name="record_transfer_pending",
+            ),
             # Only the records whose sync is pending: its size is the backlog, not the history.
             models.Index(
                 fields=["receiving_unit", "received_at"],

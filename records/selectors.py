@@ -40,6 +40,33 @@ def submission_for_user(user, public_id) -> Record | None:
     return records_for_user(user).filter(public_id=value).first()
 
 
+# Transfers between units, as record conditions: awaiting the competent unit's acceptance;
+# handled elsewhere than received; the result back at the receiving desk, to be returned.
+TRANSFER_CONDITIONS = {
+    "pending": Q(transfer_pending_since__isnull=False),
+    "elsewhere": ~Q(handling_unit=F("receiving_unit")),
+    "result_at_desk": Q(status=Status.RESOLVED, result_at_desk_since__isnull=False)
+    & ~Q(handling_unit=F("receiving_unit")),
+}
+
+
+def transfer_counts(user) -> dict:
+    """A unit's transfers: ``to_accept`` (transferred to it, awaiting its acceptance) and
+    ``results_to_return`` (its receipts handled elsewhere whose result is back at its desk).
+    One aggregate query within the user's scope (the workspace folds it into its own)."""
+    return records_for_user(user).aggregate(**transfer_counts_aggregates(user))
+
+
+def transfer_counts_aggregates(user) -> dict:
+    unit = user.commune_id
+    return {
+        "to_accept": Count("id", filter=TRANSFER_CONDITIONS["pending"] & Q(handling_unit_id=unit)),
+        "results_to_return": Count(
+            "id", filter=TRANSFER_CONDITIONS["result_at_desk"] & Q(receiving_unit_id=unit)
+        ),
+    }
+
+
 def submissions_awaiting_acceptance(user) -> QuerySet[Record]:
     """Online submissions the user's unit has yet to accept, refuse or return for completion,
     the most urgent (earliest acceptance deadline) first."""
@@ -189,7 +216,8 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
     """The counts on a clerk's home, in one aggregate query over the user's scope:
     today's intake by channel, open records due between today and ``soon_until``, overdue,
     awaiting a supplement, resolved but not returned, online submissions awaiting acceptance
-    (the length of ``submissions_awaiting_acceptance``)."""
+    (the length of ``submissions_awaiting_acceptance``), and the unit's transfers
+    (``transfer_counts``)."""
     start = day_start(today)
     end = start + timedelta(days=1)
     received_today = Q(received_at__gte=start, received_at__lt=end)
@@ -206,6 +234,7 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
         awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
         not_returned=Count("id", filter=Q(status=Status.RESOLVED)),
         awaiting_acceptance=Count("id", filter=Q(status=Status.SUBMITTED, channel=Channel.ONLINE)),
+        **transfer_counts_aggregates(user),
     )
     counts["by_channel"] = [
         (channel, counts.pop(f"received_today_{channel.value}")) for channel in Channel

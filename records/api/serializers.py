@@ -9,8 +9,9 @@ from rest_framework import serializers
 
 from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
 from records.extensions import record_extras
-from records.lifecycle import FIELDS, INPUTS, InputField, allowed_actions
+from records.lifecycle import ACTIONS, FIELDS, INPUTS, InputField, allowed_actions
 from records.models import Procedure, Record, RecordEvent
+from records.permissions import may_act
 from records.validation import mask_id, mask_phone
 
 IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
@@ -160,7 +161,16 @@ class RecordDetailSerializer(RecordSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, record) -> list[str]:
-        return [action.replace("_", "-") for action in allowed_actions(record.status)]
+        """The unit's actions the caller may take now: the status, the table's conditions
+        and the entry's permission (a transfer: the receiving or the handling unit)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            name.replace("_", "-")
+            for name in allowed_actions(record.status)
+            if ACTIONS[name].offered_on(record)
+            and (user is None or may_act(user, record, ACTIONS[name].permission))
+        ]
 
     @extend_schema_field(serializers.DictField(child=serializers.DictField()))
     def get_extras(self, record) -> dict:

@@ -2,11 +2,11 @@
 
 By concern: ``engine`` (lock, version check, save of every changed field, the history event),
 ``intake`` (submission, receipt at the desk, receipt by post), ``unit_actions``,
-``point_actions``, ``corrections``, ``access_log``. Every function is keyword-only and atomic,
-validates its input (``ValidationError`` with a message per field; nothing is written),
-checks the actor's right to act (the permission of its ``records.lifecycle.ACTIONS`` entry),
-checks the current status against the table (``InvalidTransition``, a 409), and writes one
-``RecordEvent``.
+``point_actions``, ``transfers``, ``corrections``, ``access_log``. Every function is
+keyword-only and atomic, validates its input (``ValidationError`` with a message per field;
+nothing is written), checks the actor's right to act (the permission of its
+``records.lifecycle.ACTIONS`` entry), checks the current status against the table
+(``InvalidTransition``, a 409), and writes one ``RecordEvent``.
 
 ``ACTION_SERVICES`` is the dispatch derived from the table: the function of every action.
 """
@@ -32,6 +32,12 @@ from records.services.point_actions import (
     record_take_over,
     record_undeliverable,
 )
+from records.services.transfers import (
+    record_accept_transfer,
+    record_result_to_desk,
+    record_send_back,
+    record_transfer,
+)
 from records.services.unit_actions import (
     record_extend,
     record_paid,
@@ -49,6 +55,10 @@ from records.services.unit_actions import (
 
 __all__ = [
     "ACTION_SERVICES",
+    "record_accept_transfer",
+    "record_result_to_desk",
+    "record_send_back",
+    "record_transfer",
     "EDITABLE_DETAILS",
     "apply_transition",
     "check_create_at_desk",

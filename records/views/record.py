@@ -18,8 +18,8 @@ from records.enums import AccessChannel
 from records.exceptions import RecordConflict
 from records.extensions import record_panels
 from records.forms import ACTION_FORMS, service_arguments
-from records.lifecycle import ACTION_LABELS, allowed_actions
-from records.permissions import can_see_identifiers, record_page_rules
+from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
+from records.permissions import can_see_identifiers, may_act, record_page_rules
 from records.qr import applicant_code
 from records.selectors import receiving_officer, record_history
 from records.services import ACTION_SERVICES, log_personal_data_access
@@ -53,6 +53,11 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
     if writable:
         forms = forms or {}
         for name in allowed_actions(record.status):
+            entry = ACTIONS[name]
+            if name not in forms and not (
+                entry.offered_on(record) and may_act(request.user, record, entry.permission)
+            ):
+                continue
             form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
             actions.append(
                 {
