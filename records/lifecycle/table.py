@@ -262,6 +262,7 @@ _ACTIONS = (
         Handover(SECTION, APPLICANT, GIVER),
         example={"new_due_date": "2025-07-18", "reason": "Cần xác minh thêm thông tin"},
         permission=Permission.HANDLING,
+        requires=("no_transfer_pending",),
     ),
     # --- Transfers between units (Decree 118/2025) ------------------------------------------
     Action(
