@@ -19,6 +19,7 @@ from records.lifecycle import ACTIONS
 from records.services.access_log import log_personal_data_access
 from records.services.completion import record_complete, record_request_completion
 from records.services.corrections import EDITABLE_DETAILS, record_update_details
+from records.services.documents import check_scan, record_attach_scan
 from records.services.engine import apply_transition
 from records.services.intake import (
     check_create_at_desk,
@@ -61,6 +62,8 @@ __all__ = [
     "record_transfer",
     "EDITABLE_DETAILS",
     "apply_transition",
+    "check_scan",
+    "record_attach_scan",
     "check_create_at_desk",
     "log_personal_data_access",
     "postal_receive",
