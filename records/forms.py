@@ -188,3 +188,14 @@ def service_arguments(form: ActionForm) -> dict:
     if "amount" in data and data["amount"] is None:
         data.pop("amount")
     return data
+
+
+class ScanForm(forms.Form):
+    """A scan attached to a record: the type (by content) and size are checked by the
+    service (``records.services.check_scan``)."""
+
+    file = forms.FileField(
+        label=_("Scan (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    title = forms.CharField(label=_("Document"), max_length=300, required=False)

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
 from records.enums import OPEN_STATUSES, PAUSED_STATUSES, Channel, Status
-from records.models import Procedure, Record, RecordEvent
+from records.models import Procedure, Record, RecordEvent, RecordScan
 
 
 def records_for_user(user) -> QuerySet[Record]:
@@ -86,6 +86,15 @@ def records_by_code_part(user, text: str, *, limit: int = 20) -> list[Record]:
     return list(
         records_for_user(user).filter(code__icontains=text).order_by("-received_at", "-id")[:limit]
     )
+
+
+def scan_for_record(record: Record, scan_id) -> RecordScan | None:
+    """One scan of ``record`` (already read within the user's scope), or None (404)."""
+    return RecordScan.objects.filter(record=record, pk=scan_id).select_related("record").first()
+
+
+def record_scans(record: Record) -> QuerySet[RecordScan]:
+    return RecordScan.objects.filter(record=record).select_related("uploaded_by")
 
 
 def record_history(record: Record) -> QuerySet[RecordEvent]:

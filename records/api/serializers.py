@@ -10,7 +10,7 @@ from rest_framework import serializers
 from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
 from records.extensions import record_extras
 from records.lifecycle import ACTIONS, FIELDS, INPUTS, InputField, allowed_actions
-from records.models import Procedure, Record, RecordEvent
+from records.models import DossierComponent, Procedure, Record, RecordEvent, RecordScan
 from records.permissions import may_act
 from records.validation import mask_id, mask_phone
 
@@ -120,6 +120,13 @@ class RecordSerializer(serializers.ModelSerializer):
         return data
 
 
+class DossierComponentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierComponent
+        fields = ["position", "name", "kind", "count", "provided", "digitised", "reused"]
+        read_only_fields = fields
+
+
 class RecordDetailSerializer(RecordSerializer):
     allowed_actions = serializers.SerializerMethodField()
     extras = serializers.SerializerMethodField(
@@ -131,6 +138,7 @@ class RecordDetailSerializer(RecordSerializer):
         )
     )
     applicant_email = serializers.CharField(read_only=True)
+    components = DossierComponentSerializer(many=True, read_only=True)
 
     class Meta(RecordSerializer.Meta):
         fields = RecordSerializer.Meta.fields + [
@@ -152,6 +160,10 @@ class RecordDetailSerializer(RecordSerializer):
             "notify_zalo",
             "notify_email",
             "note",
+            "components",
+            "components_missing",
+            "transfer_pending_since",
+            "result_at_desk_since",
             "allowed_actions",
             "extras",
             "created_at",
@@ -201,6 +213,23 @@ class DeliveryRecordSerializer(RecordSerializer):
             "version",
         ]
         read_only_fields = fields
+
+
+class RecordScanSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RecordScan
+        fields = ["id", "title", "original_name", "content_type", "size", "sha256"]
+        fields += ["uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+
+class ScanInput(serializers.Serializer):
+    """A scan to attach (multipart): PDF, JPEG or PNG by content, at most SCANS_MAX_BYTES."""
+
+    file = serializers.FileField(help_text="PDF, JPEG or PNG (checked by content)")
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class RecordEventSerializer(serializers.ModelSerializer):
