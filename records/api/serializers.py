@@ -10,7 +10,14 @@ from rest_framework import serializers
 from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
 from records.extensions import record_extras
 from records.lifecycle import ACTIONS, FIELDS, INPUTS, InputField, allowed_actions
-from records.models import DossierComponent, Procedure, Record, RecordEvent, RecordScan
+from records.models import (
+    DossierComponent,
+    Procedure,
+    ProcedureComponent,
+    Record,
+    RecordEvent,
+    RecordScan,
+)
 from records.permissions import may_act
 from records.validation import mask_id, mask_phone
 
@@ -30,7 +37,16 @@ class ChoiceLabelField(serializers.ReadOnlyField):
         return str(self.labels.get(value, value))
 
 
+class ProcedureComponentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcedureComponent
+        fields = ["id", "position", "name", "kind", "count", "optional"]
+        read_only_fields = fields
+
+
 class ProcedureSerializer(serializers.ModelSerializer):
+    required_components = ProcedureComponentSerializer(many=True, read_only=True)
+
     class Meta:
         model = Procedure
         fields = [
@@ -44,6 +60,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "time_unit",
             "online_level",
             "active",
+            "required_components",
         ]
         read_only_fields = fields
 
@@ -293,6 +310,14 @@ class RecordCreateSerializer(ApplicantInput):
     result_delivery = serializers.ChoiceField(
         choices=ResultDelivery.choices, required=False, default=ResultDelivery.AT_UNIT
     )
+    components_provided = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=100,
+        help_text="Ids of the procedure's required components handed in "
+        "(GET /procedures/{key}/: required_components); the others are listed as missing",
+    )
+    components_missing = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class PostalIntakeSerializer(ApplicantInput):

@@ -129,7 +129,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     lookup_field = "key"
     lookup_value_regex = r"[-a-z0-9_]+"
-    queryset = Procedure.objects.order_by("field", "key")
+    queryset = Procedure.objects.order_by("field", "key").prefetch_related("required_components")
 
 
 def lifecycle_action(entry: Action):

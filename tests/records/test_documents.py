@@ -193,3 +193,33 @@ def test_an_oversized_file_is_refused_in_the_form_and_the_api(clerk_a, unit_a, s
     streamed = api.get(f"{path}{good.json()['id']}/file/")
     assert streamed.status_code == 200 and b"".join(streamed.streaming_content) == PDF
     assert PersonalDataAccess.objects.filter(via="api", fields=[f"scan:{good.json()['id']}"])
+
+
+def test_the_api_lists_the_components_and_takes_the_ticks(clerk_a, unit_a):
+    api = APIClient()
+    api.force_authenticate(clerk_a)
+    procedure = api.get(f"/api/v1/procedures/{PROCEDURE}/").json()
+    ids = [component["id"] for component in procedure["required_components"]]
+    assert len(ids) == 4
+    created = api.post(
+        "/api/v1/records/",
+        {
+            "procedure": PROCEDURE,
+            "channel": 1,
+            **APPLICANT,
+            "components_provided": ids[:3],
+            "components_missing": "Thiếu giấy tờ tùy thân",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert [c["provided"] for c in body["components"]] == [True, True, True, False]
+    assert body["components_missing"] == "Thiếu giấy tờ tùy thân"
+    other = ProcedureComponent.objects.filter(procedure__key="ho-tich-ket-hon").first()
+    refused = api.post(
+        "/api/v1/records/",
+        {"procedure": PROCEDURE, "channel": 1, **APPLICANT, "components_provided": [other.pk]},
+        format="json",
+    )
+    assert refused.status_code == 400 and "components_provided" in refused.json()
