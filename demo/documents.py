@@ -34,7 +34,7 @@ TRANSFERS = (
 REASONS = [
     "Thửa đất thuộc địa bàn {unit}: chuyển đơn vị có thẩm quyền giải quyết.",
     "Người yêu cầu cư trú tại {unit}: chuyển đơn vị có thẩm quyền.",
-    "Hồ sơ tiếp nhận không phụ thuộc địa giới (Nghị định 118/2025/NĐ-CP), chuyển {unit} giải quyết.",
+    "Tiếp nhận không phụ thuộc địa giới (Nghị định 118/2025/NĐ-CP), chuyển {unit} giải quyết.",
 ]
 STEP = timedelta(minutes=40)
 
