@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 
 from accounts.models import User
 from demo.plan import SEED
@@ -82,8 +82,9 @@ def tick_components(since: datetime) -> int:
 
 
 def seed_transfers(since: datetime, now: datetime) -> int:
-    """The transfers of ``TRANSFERS`` among records received since ``since`` and still only
-    received, at least a day before ``now``. Returns the number of history events written."""
+    """The transfers of ``TRANSFERS`` among the records received since ``since`` and still
+    open before their result, whose last step is a few hours before ``now``. Returns the
+    number of history events written."""
     if RecordEvent.objects.filter(action="transfer").exists():
         return 0
     clerks = {
@@ -100,18 +101,18 @@ def seed_transfers(since: datetime, now: datetime) -> int:
             Record.objects.filter(
                 receiving_unit__code=giver,
                 handling_unit__code=giver,
-                status=Status.RECEIVED,
+                status__in=[Status.RECEIVED, Status.PROCESSING],
                 channel=Channel.IN_PERSON,
                 received_at__gte=since,
-                received_at__lte=now - timedelta(days=1),
-                version=1,  # only the receipt so far
             )
+            .annotate(last_step=Max("events__at"))
+            .filter(last_step__lte=now - 5 * STEP)
             .select_related("receiving_unit", "handling_unit", "procedure")
-            .order_by("-received_at", "code")[: pending + accepted + resolved]
+            .order_by("-last_step", "code")[: pending + accepted + resolved]
         )
         rng = random.Random(f"{SEED}:transfers:{giver}:{taker}")
         for index, record in enumerate(candidates):
-            moment = record.received_at + STEP
+            moment = record.last_step + STEP
             unit_name = clerks[taker].commune.name
             record = services.record_transfer(
                 record=record,
@@ -141,5 +142,5 @@ def seed_transfers(since: datetime, now: datetime) -> int:
                 at=moment + 4 * STEP,
                 note="Chuyển kết quả về bộ phận một cửa nơi tiếp nhận.",
             )
-            done += 3
+            done += 2
     return done

@@ -345,7 +345,12 @@ class RecordViewSet(
         tags=["scans"],
         summary="One scan's file (streamed; the read is logged)",
         parameters=[CODE_PARAMETER, OpenApiParameter("scan_id", OpenApiTypes.INT, "path")],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            404: ERRORS[404],
+        },
     )
     @action(
         detail=True,

@@ -8,6 +8,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def certified_back_to_copy(apps, schema_editor):
+    apps.get_model("records", "DossierComponent").objects.filter(kind="certified").update(
+        kind="copy"
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,6 +60,8 @@ class Migration(migrations.Migration):
             model_name='dossiercomponent',
             name='dossiercomponent_kind_valid',
         ),
+        # Back to the old layout: a certified copy was recorded as a copy.
+        migrations.RunPython(migrations.RunPython.noop, certified_back_to_copy),
         migrations.AddField(
             model_name='dossiercomponent',
             name='provided',
