@@ -6,7 +6,8 @@ July ones do (``demo.lives``, ``demo.simulate``) but are cut at ``now``: records
 today until now, records due today and in the coming days, a few overdue, results waiting at
 the agent points, online submissions refused at intake, and the submissions still waiting in
 the desks' inboxes — most filed since the last office hours, some near their 8 working hours,
-a few past them, a few returned to the citizen for completion.
+a few past them, a few returned to the citizen for completion; the desk's dossiers with their
+documents ticked, and a few transfers between the demo units (``demo.documents``).
 
 Deterministic: the records of a unit and day come from a ``random.Random`` seeded with the
 unit and the day only (not with today), so the world is the same whatever day it is seeded;
@@ -26,6 +27,7 @@ from django.db import transaction
 from communes.models import Commune
 from demo.backlog import close_reference_backlog
 from demo.context import Context, seed_context
+from demo.documents import seed_transfers, tick_components
 from demo.lives import REFUSED_SHARE, Spec, base_fields, received_life, submitted_before
 from demo.office_time import random_office_time
 from demo.plan import PERIOD_FIRST_DAY, PERIOD_LAST_DAY, SEED, UnitInfo, online_propensity
@@ -101,6 +103,9 @@ def seed_recent_records(now: datetime) -> SeedReport:
             return SeedReport(skipped, continued, 0, continued_events, timer.monotonic() - started)
         lives = recent_lives(context, fill, now, waiting=fill[-1] == window[-1])
         records, events, received = insert_lives(lives, context)
+        since = datetime.combine(fill[0], time.min, tzinfo=context.tz)
+        tick_components(since)
+        events += seed_transfers(since, now)
     return SeedReport(
         False,
         records + continued,

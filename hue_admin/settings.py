@@ -151,8 +151,17 @@ FORMAT_MODULE_PATH = ["core.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (the dossiers' scans): outside the static files and never served by a URL of
+# their own; the record's scan view checks the reader's scope and streams them. MEDIA_URL is
+# left unset on purpose. SCANS_STORAGE_BACKEND may name any Django storage (S3, …).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+SCANS_MAX_BYTES = env.int("SCANS_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "scans": {
+        "BACKEND": env.str("SCANS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": env.str("SCANS_ROOT", str(MEDIA_ROOT / "scans"))},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

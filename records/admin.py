@@ -1,10 +1,27 @@
 from django.contrib import admin
 
-from records.models import CalendarDay, PersonalDataAccess, Procedure, Record, RecordEvent
+from records.models import (
+    CalendarDay,
+    PersonalDataAccess,
+    Procedure,
+    ProcedureComponent,
+    Record,
+    RecordEvent,
+)
+
+
+class ProcedureComponentInline(admin.TabularInline):
+    """The documents the law asks for in the procedure's dossier, in order (the desk ticks
+    them at receipt; the receipt slip lists them)."""
+
+    model = ProcedureComponent
+    extra = 1
+    fields = ["position", "name", "kind", "count", "optional"]
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
+    inlines = [ProcedureComponentInline]
     list_display = ("key", "name", "field", "time_limit", "time_unit", "online_level", "active")
     list_filter = ("field", "time_unit", "online_level", "active")
     search_fields = ("key", "name", "name_en", "name_folded", "national_code")

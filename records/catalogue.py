@@ -12,7 +12,7 @@ from django.db import transaction
 
 from core.reference import LoadReport, ReferenceDataError, upsert
 from records.enums import OnlineLevel, TimeUnit
-from records.models import Procedure
+from records.models import ComponentKind, Procedure, ProcedureComponent
 
 BUNDLED_PROCEDURES_FILE = Path(__file__).resolve().parent / "data" / "procedures.csv"
 REQUIRED_COLUMNS = ["key", "field_vi", "name_vi", "time_limit", "time_unit", "online_level"]
@@ -109,4 +109,45 @@ def import_procedures(*, path: Path = BUNDLED_PROCEDURES_FILE, replace: bool = F
             stale = Procedure.objects.filter(active=True).exclude(key__in=first_line)
             report.deactivated = list(stale.values_list("key", flat=True))
             stale.update(active=False)
+    return report
+
+
+BUNDLED_COMPONENTS_FILE = Path(__file__).resolve().parent / "data" / "procedure_components.csv"
+
+
+def import_components(*, path: Path = BUNDLED_COMPONENTS_FILE) -> LoadReport:
+    """Seed each procedure's list of required components (``ProcedureComponent``) from a CSV
+    file (procedure, name_vi, kind, count, optional). A procedure whose list already exists
+    is left as it is (the admin's edits win); all-or-nothing on a bad line."""
+    rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
+    procedures = {p.key: p for p in Procedure.objects.all()}
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        if row.get("procedure") not in procedures:
+            problems.append(f"line {line}: unknown procedure {row.get('procedure')!r}")
+        if row.get("kind") not in ComponentKind.values:
+            problems.append(f"line {line}: kind {row.get('kind')!r} not in {ComponentKind.values}")
+        if not (row.get("name_vi") or "").strip() or not (row.get("count") or "").isdigit():
+            problems.append(f"line {line}: name_vi and a count are needed")
+    if problems:
+        raise ReferenceDataError(problems)
+    report = LoadReport()
+    with transaction.atomic():
+        seeded = set(ProcedureComponent.objects.values_list("procedure__key", flat=True))
+        new = []
+        for position, row in enumerate(rows):
+            if row["procedure"] in seeded:
+                continue
+            new.append(
+                ProcedureComponent(
+                    procedure=procedures[row["procedure"]],
+                    position=position,
+                    name=row["name_vi"].strip(),
+                    kind=row["kind"],
+                    count=int(row["count"]),
+                    optional=(row.get("optional") or "").strip().lower() in ("yes", "true", "1"),
+                )
+            )
+        ProcedureComponent.objects.bulk_create(new)
+        report.created = [component.name for component in new]
     return report

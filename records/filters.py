@@ -30,6 +30,7 @@ from records.enums import (
 from records.models import Procedure, Record
 from records.permissions import can_search_identifiers
 from records.selectors import (
+    TRANSFER_CONDITIONS,
     acceptance_decided_q,
     acceptance_on_time_q,
     overdue_on_q,
@@ -133,6 +134,15 @@ class RecordFilter(django_filters.FilterSet):
         choices=[("true", _("yes")), ("false", _("no"))],
         method="filter_open",
         label=_("Still open"),
+    )
+    transfer = django_filters.ChoiceFilter(
+        choices=[
+            ("pending", _("awaiting acceptance by the unit it was transferred to")),
+            ("elsewhere", _("handled by another unit than the receiving unit")),
+            ("result_at_desk", _("result back at the receiving desk, to return")),
+        ],
+        method="filter_transfer",
+        label=_("Transfer between units"),
     )
     # The predicate uses the ``to_field_name`` value, hence the field path to the code.
     receiving_unit = UnitCodesFilter(field_name="receiving_unit__code", label=_("Receiving unit"))
@@ -326,6 +336,9 @@ class RecordFilter(django_filters.FilterSet):
     def filter_paused(self, queryset, name, value):
         condition = Q(status__in=PAUSED_STATUSES)
         return queryset.filter(condition if value == "true" else ~condition)
+
+    def filter_transfer(self, queryset, name, value):
+        return queryset.filter(TRANSFER_CONDITIONS[value])
 
     def filter_open(self, queryset, name, value):
         condition = Q(status__in=OPEN_STATUSES)

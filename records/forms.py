@@ -8,10 +8,15 @@ from agent_points.models import AgentPoint
 from communes.models import Commune
 from records.enums import DESK_CHANNELS, Channel, ResultDelivery
 from records.lifecycle import ACTIONS, FIELDS, INPUTS, Actor, InputField
-from records.models import Procedure
+from records.models import Procedure, ProcedureComponent
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ComponentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.get_kind_display()} × {obj.count}"
 
 
 class RecordReceiveForm(forms.Form):
@@ -86,6 +91,20 @@ class RecordReceiveForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The procedure's required components the applicant handed in (the page shows the chosen
+    # procedure's list); the ones not ticked are listed as missing on the receipt slip.
+    components_provided = ComponentChoiceField(
+        label=_("Documents handed in"),
+        queryset=ProcedureComponent.objects.select_related("procedure"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    components_missing = forms.CharField(
+        label=_("Missing documents (note)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, unit: Commune, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +121,19 @@ class RecordReceiveForm(forms.Form):
         if not data.get("received_at"):
             data.pop("received_at", None)
         data["result_delivery"] = data.get("result_delivery") or ResultDelivery.AT_UNIT
+        data["components_provided"] = [c.pk for c in data.get("components_provided") or ()]
+        data["components_missing"] = data.get("components_missing") or ""
         return {**data, "applicant": applicant}
+
+    def component_groups(self):
+        """The checkboxes of ``components_provided`` by procedure key, for the page to show
+        only the chosen procedure's list."""
+        groups: dict[str, list] = {}
+        procedures = dict(ProcedureComponent.objects.values_list("pk", "procedure__key").order_by())
+        for checkbox in self["components_provided"]:
+            key = procedures.get(int(str(checkbox.data["value"])))
+            groups.setdefault(key, []).append(checkbox)
+        return groups
 
 
 class ActionForm(forms.Form):
@@ -157,3 +188,14 @@ def service_arguments(form: ActionForm) -> dict:
     if "amount" in data and data["amount"] is None:
         data.pop("amount")
     return data
+
+
+class ScanForm(forms.Form):
+    """A scan attached to a record: the type (by content) and size are checked by the
+    service (``records.services.check_scan``)."""
+
+    file = forms.FileField(
+        label=_("Scan (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    title = forms.CharField(label=_("Document"), max_length=300, required=False)

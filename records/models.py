@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -167,6 +168,14 @@ class Record(TimeStampedModel):
     result_at_point_since = models.DateTimeField(
         _("result taken over by the agent point at"), null=True, blank=True
     )
+    # A transfer to the competent unit (handling unit ≠ receiving unit) not yet accepted by it.
+    transfer_pending_since = models.DateTimeField(
+        _("transfer awaiting acceptance since"), null=True, blank=True
+    )
+    # The result of a transferred record, back at the receiving unit's desk to be returned.
+    result_at_desk_since = models.DateTimeField(
+        _("result at the receiving desk since"), null=True, blank=True
+    )
     digitised = models.BooleanField(_("digitised"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
     e_result = models.BooleanField(_("electronic result"), default=False)
@@ -176,6 +185,9 @@ class Record(TimeStampedModel):
     notify_zalo = models.BooleanField(_("notify by Zalo"), default=False)
     notify_email = models.BooleanField(_("notify by e-mail"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # What the desk noted as missing from the dossier at receipt (beside the unticked
+    # components).
+    components_missing = models.TextField(_("missing documents"), blank=True)
     # Some change of the record is not yet delivered to the national portal: set by the
     # connector (``dvcqg``) in the transaction that writes the change's sync message, cleared
     # when its last unsent message is sent. Read only on its partial index (the backlog), for
@@ -203,6 +215,12 @@ class Record(TimeStampedModel):
             models.Index(fields=["handling_unit", "status"], name="record_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="record_status_due"),
             models.Index(fields=["agent_point", "status"], name="record_point_status"),
+            # Only the transfers awaiting acceptance: the handling unit's list of them.
+            models.Index(
+                fields=["handling_unit", "transfer_pending_since"],
+                condition=Q(transfer_pending_since__isnull=False),
+                name="record_transfer_pending",
+            ),
             # Only the records whose sync is pending: its size is the backlog, not the history.
             models.Index(
                 fields=["receiving_unit", "received_at"],
@@ -267,7 +285,50 @@ class Record(TimeStampedModel):
 
 class ComponentKind(models.TextChoices):
     ORIGINAL = "original", _("original")
+    CERTIFIED_COPY = "certified", _("certified copy")
     COPY = "copy", _("copy")
+
+
+class ProcedureComponent(models.Model):
+    """One document the law asks for in a procedure's dossier (thành phần hồ sơ): its name,
+    original, certified copy or copy, and how many. Edited in the admin; seeded from
+    ``records/data/procedure_components.csv``."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="required_components",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("component"), max_length=300)
+    kind = models.CharField(
+        _("original or copy"),
+        max_length=10,
+        choices=ComponentKind.choices,
+        default=ComponentKind.ORIGINAL,
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of copies"), default=1, validators=[MinValueValidator(1)]
+    )
+    optional = models.BooleanField(_("only if applicable"), default=False)
+
+    class Meta:
+        ordering = ["procedure", "position", "id"]
+        verbose_name = _("required component")
+        verbose_name_plural = _("required components")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ComponentKind.values),
+                name="procedurecomponent_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=1), name="procedurecomponent_count_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DossierComponent(models.Model):
@@ -294,6 +355,8 @@ class DossierComponent(models.Model):
     checksum = models.CharField(_("checksum"), max_length=128, blank=True)
     digitised = models.BooleanField(_("digitised"), default=False)
     reused = models.BooleanField(_("reused"), default=False)
+    # Ticked at receipt: handed in (True) or listed by the procedure but missing (False).
+    provided = models.BooleanField(_("handed in"), default=True)
 
     class Meta:
         ordering = ["record", "position", "id"]
@@ -310,6 +373,51 @@ class DossierComponent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def scans_storage():
+    """The storage of the dossiers' scans (``STORAGES["scans"]``): never a public URL."""
+    return storages["scans"]
+
+
+def scan_path(instance, filename: str) -> str:
+    """Where a scan is stored: by year and month, under a random name (the uploaded name is
+    kept in ``original_name``, never in the path)."""
+    suffix = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+    moment = timezone.now()
+    return f"{moment:%Y/%m}/{uuid.uuid4().hex}{suffix.get(instance.content_type, '')}"
+
+
+class RecordScan(models.Model):
+    """A scan of a dossier's document (PDF, JPEG or PNG), checked by content and size at
+    upload, stored through ``STORAGES["scans"]`` and read only through the record's scan view
+    (scope checked, the read logged as a personal-data read)."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="scans"
+    )
+    file = models.FileField(_("file"), upload_to=scan_path, storage=scans_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    title = models.CharField(_("document"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["record", "uploaded_at", "id"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
 
 
 class RecordEventQuerySet(models.QuerySet):

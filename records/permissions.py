@@ -40,6 +40,36 @@ def ensure_can_act(actor, record) -> None:
     raise PermissionDenied(_("You may not change this record."))
 
 
+def ensure_can_act_as_receiving_unit(actor, record) -> None:
+    """The receiving unit's desk: transfers the record to the competent unit and returns the
+    result to the applicant. Administrators and the system act for any unit."""
+    if actor is None or actor.is_admin:
+        return
+    if actor.role == Role.CLERK and actor.commune_id == record.receiving_unit_id:
+        return
+    raise PermissionDenied(_("Only the unit that received this record may do this."))
+
+
+def ensure_can_act_as_handling_unit(actor, record) -> None:
+    """The handling (competent) unit: accepts or sends back a transfer and handles the record
+    (processing, supplements, payment, the result). Administrators and the system: any."""
+    if actor is None or actor.is_admin:
+        return
+    if actor.role == Role.CLERK and actor.commune_id == record.handling_unit_id:
+        return
+    raise PermissionDenied(_("Only the unit handling this record may do this."))
+
+
+def may_act(actor, record, permission: str) -> bool:
+    """Whether ``actor`` passes ``permission`` (a check of this module, by name) on ``record``:
+    which buttons a record page shows."""
+    try:
+        globals()[permission](actor, record)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def ensure_can_deliver(actor, record) -> None:
     """The national portal's connector acts (a completed dossier) on the submissions of the
     units it delivers to; administrators and the system on any."""

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
 from records.enums import OPEN_STATUSES, PAUSED_STATUSES, Channel, Status
-from records.models import Procedure, Record, RecordEvent
+from records.models import Procedure, Record, RecordEvent, RecordScan
 
 
 def records_for_user(user) -> QuerySet[Record]:
@@ -40,6 +40,33 @@ def submission_for_user(user, public_id) -> Record | None:
     return records_for_user(user).filter(public_id=value).first()
 
 
+# Transfers between units, as record conditions: awaiting the competent unit's acceptance;
+# handled elsewhere than received; the result back at the receiving desk, to be returned.
+TRANSFER_CONDITIONS = {
+    "pending": Q(transfer_pending_since__isnull=False),
+    "elsewhere": ~Q(handling_unit=F("receiving_unit")),
+    "result_at_desk": Q(status=Status.RESOLVED, result_at_desk_since__isnull=False)
+    & ~Q(handling_unit=F("receiving_unit")),
+}
+
+
+def transfer_counts(user) -> dict:
+    """A unit's transfers: ``to_accept`` (transferred to it, awaiting its acceptance) and
+    ``results_to_return`` (its receipts handled elsewhere whose result is back at its desk).
+    One aggregate query within the user's scope (the workspace folds it into its own)."""
+    return records_for_user(user).aggregate(**transfer_counts_aggregates(user))
+
+
+def transfer_counts_aggregates(user) -> dict:
+    unit = user.commune_id
+    return {
+        "to_accept": Count("id", filter=TRANSFER_CONDITIONS["pending"] & Q(handling_unit_id=unit)),
+        "results_to_return": Count(
+            "id", filter=TRANSFER_CONDITIONS["result_at_desk"] & Q(receiving_unit_id=unit)
+        ),
+    }
+
+
 def submissions_awaiting_acceptance(user) -> QuerySet[Record]:
     """Online submissions the user's unit has yet to accept, refuse or return for completion,
     the most urgent (earliest acceptance deadline) first."""
@@ -59,6 +86,15 @@ def records_by_code_part(user, text: str, *, limit: int = 20) -> list[Record]:
     return list(
         records_for_user(user).filter(code__icontains=text).order_by("-received_at", "-id")[:limit]
     )
+
+
+def scan_for_record(record: Record, scan_id) -> RecordScan | None:
+    """One scan of ``record`` (already read within the user's scope), or None (404)."""
+    return RecordScan.objects.filter(record=record, pk=scan_id).select_related("record").first()
+
+
+def record_scans(record: Record) -> QuerySet[RecordScan]:
+    return RecordScan.objects.filter(record=record).select_related("uploaded_by")
 
 
 def record_history(record: Record) -> QuerySet[RecordEvent]:
@@ -189,7 +225,8 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
     """The counts on a clerk's home, in one aggregate query over the user's scope:
     today's intake by channel, open records due between today and ``soon_until``, overdue,
     awaiting a supplement, resolved but not returned, online submissions awaiting acceptance
-    (the length of ``submissions_awaiting_acceptance``)."""
+    (the length of ``submissions_awaiting_acceptance``), and the unit's transfers
+    (``transfer_counts``)."""
     start = day_start(today)
     end = start + timedelta(days=1)
     received_today = Q(received_at__gte=start, received_at__lt=end)
@@ -206,6 +243,7 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
         awaiting_supplement=Count("id", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
         not_returned=Count("id", filter=Q(status=Status.RESOLVED)),
         awaiting_acceptance=Count("id", filter=Q(status=Status.SUBMITTED, channel=Channel.ONLINE)),
+        **transfer_counts_aggregates(user),
     )
     counts["by_channel"] = [
         (channel, counts.pop(f"received_today_{channel.value}")) for channel in Channel

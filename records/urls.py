@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("<str:code>/", views.record_detail, name="detail"),
     path("<str:code>/act/<str:action>/", views.record_act, name="act"),
+    path("<str:code>/scans/", views.record_scan_upload, name="scan-upload"),
+    path("<str:code>/scans/<int:scan_id>/", views.record_scan_file, name="scan"),
     path("<str:code>/receipt/", views.record_slip, {"kind": "receipt"}, name="receipt-slip"),
     path("<str:code>/control/", views.record_slip, {"kind": "control"}, name="control-slip"),
     path("<str:code>/slips/<str:kind>/", views.record_slip, name="slip"),

@@ -104,7 +104,8 @@ def schedule_recompute_for_change(
 ) -> None:
     """The receiver of ``records.signals.record_changed`` (connected in ``StatsConfig.ready``),
     called inside the transaction that changes ``record``: note the recompute of the
-    receiving and the handling unit from the first affected day (same transaction), and after
+    receiving and the handling unit (and, for a transfer, the unit it left: ``from_unit_id``
+    in the event's data) from the first affected day (same transaction), and after
     commit queue it; the task clears the note once done.
 
     A note left behind — the task could not be queued (Redis down; logged, never raised: the
@@ -114,7 +115,10 @@ def schedule_recompute_for_change(
     start = affected_start(record=record, figures=figures, at=at, data=data or {})
     if start is None:
         return
-    units = sorted({record.receiving_unit_id, record.handling_unit_id})
+    units = {record.receiving_unit_id, record.handling_unit_id}
+    if (data or {}).get("from_unit_id"):  # a transfer: the unit it left recounts too
+        units.add(data["from_unit_id"])
+    units = sorted(units)
     note_ids = services.note_recompute_owed(unit_ids=units, day=start)
     for unit, note_id in zip(units, note_ids, strict=True):
         transaction.on_commit(

@@ -24,7 +24,7 @@ from accounts.models import User
 from agent_points.services import load_agent_points
 from communes.services import load_communes
 from hue_admin.celery import app
-from records.catalogue import import_procedures
+from records.catalogue import import_components, import_procedures
 
 UNIT_A = "19753"  # Phường Phú Xuân
 UNIT_B = "19942"  # Xã Phú Vang
@@ -43,6 +43,7 @@ def load_reference_data():
     load_communes()
     load_agent_points()
     import_procedures()
+    import_components()
 
 
 def make_user(username, role, *, commune=None, agent_point=None, **extra):

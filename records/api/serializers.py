@@ -9,8 +9,16 @@ from rest_framework import serializers
 
 from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
 from records.extensions import record_extras
-from records.lifecycle import FIELDS, INPUTS, InputField, allowed_actions
-from records.models import Procedure, Record, RecordEvent
+from records.lifecycle import ACTIONS, FIELDS, INPUTS, InputField, allowed_actions
+from records.models import (
+    DossierComponent,
+    Procedure,
+    ProcedureComponent,
+    Record,
+    RecordEvent,
+    RecordScan,
+)
+from records.permissions import may_act
 from records.validation import mask_id, mask_phone
 
 IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
@@ -29,7 +37,16 @@ class ChoiceLabelField(serializers.ReadOnlyField):
         return str(self.labels.get(value, value))
 
 
+class ProcedureComponentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcedureComponent
+        fields = ["id", "position", "name", "kind", "count", "optional"]
+        read_only_fields = fields
+
+
 class ProcedureSerializer(serializers.ModelSerializer):
+    required_components = ProcedureComponentSerializer(many=True, read_only=True)
+
     class Meta:
         model = Procedure
         fields = [
@@ -43,6 +60,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "time_unit",
             "online_level",
             "active",
+            "required_components",
         ]
         read_only_fields = fields
 
@@ -119,6 +137,13 @@ class RecordSerializer(serializers.ModelSerializer):
         return data
 
 
+class DossierComponentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierComponent
+        fields = ["position", "name", "kind", "count", "provided", "digitised", "reused"]
+        read_only_fields = fields
+
+
 class RecordDetailSerializer(RecordSerializer):
     allowed_actions = serializers.SerializerMethodField()
     extras = serializers.SerializerMethodField(
@@ -130,6 +155,7 @@ class RecordDetailSerializer(RecordSerializer):
         )
     )
     applicant_email = serializers.CharField(read_only=True)
+    components = DossierComponentSerializer(many=True, read_only=True)
 
     class Meta(RecordSerializer.Meta):
         fields = RecordSerializer.Meta.fields + [
@@ -151,6 +177,10 @@ class RecordDetailSerializer(RecordSerializer):
             "notify_zalo",
             "notify_email",
             "note",
+            "components",
+            "components_missing",
+            "transfer_pending_since",
+            "result_at_desk_since",
             "allowed_actions",
             "extras",
             "created_at",
@@ -160,7 +190,16 @@ class RecordDetailSerializer(RecordSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, record) -> list[str]:
-        return [action.replace("_", "-") for action in allowed_actions(record.status)]
+        """The unit's actions the caller may take now: the status, the table's conditions
+        and the entry's permission (a transfer: the receiving or the handling unit)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            name.replace("_", "-")
+            for name in allowed_actions(record.status)
+            if ACTIONS[name].offered_on(record)
+            and (user is None or may_act(user, record, ACTIONS[name].permission))
+        ]
 
     @extend_schema_field(serializers.DictField(child=serializers.DictField()))
     def get_extras(self, record) -> dict:
@@ -191,6 +230,23 @@ class DeliveryRecordSerializer(RecordSerializer):
             "version",
         ]
         read_only_fields = fields
+
+
+class RecordScanSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RecordScan
+        fields = ["id", "title", "original_name", "content_type", "size", "sha256"]
+        fields += ["uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+
+class ScanInput(serializers.Serializer):
+    """A scan to attach (multipart): PDF, JPEG or PNG by content, at most SCANS_MAX_BYTES."""
+
+    file = serializers.FileField(help_text="PDF, JPEG or PNG (checked by content)")
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class RecordEventSerializer(serializers.ModelSerializer):
@@ -254,6 +310,14 @@ class RecordCreateSerializer(ApplicantInput):
     result_delivery = serializers.ChoiceField(
         choices=ResultDelivery.choices, required=False, default=ResultDelivery.AT_UNIT
     )
+    components_provided = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=100,
+        help_text="Ids of the procedure's required components handed in "
+        "(GET /procedures/{key}/: required_components); the others are listed as missing",
+    )
+    components_missing = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class PostalIntakeSerializer(ApplicantInput):

@@ -31,18 +31,28 @@ from records.api.serializers import (
     ProcedureSerializer,
     RecordDetailSerializer,
     RecordEventSerializer,
+    RecordScanSerializer,
     RecordSerializer,
+    ScanInput,
 )
 from records.enums import AccessChannel
 from records.filters import ProcedureFilter, RecordApiFilter
 from records.lifecycle import ACTIONS, Action, Actor, Permission
 from records.models import Procedure
 from records.permissions import can_see_identifiers
-from records.selectors import record_history, records_for_user, submission_for_user
+from records.scans import scan_response
+from records.selectors import (
+    record_history,
+    record_scans,
+    records_for_user,
+    scan_for_record,
+    submission_for_user,
+)
 from records.services import (
     ACTION_SERVICES,
     log_personal_data_access,
     postal_receive,
+    record_attach_scan,
     record_create_at_desk,
     record_update_details,
 )
@@ -119,7 +129,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     lookup_field = "key"
     lookup_value_regex = r"[-a-z0-9_]+"
-    queryset = Procedure.objects.order_by("field", "key")
+    queryset = Procedure.objects.order_by("field", "key").prefetch_related("required_components")
 
 
 def lifecycle_action(entry: Action):
@@ -296,6 +306,66 @@ class RecordViewSet(
     def history(self, request, code=None):
         record = self.get_object()
         return Response(RecordEventSerializer(record_history(record), many=True).data)
+
+    @extend_schema(
+        methods=["get"],
+        tags=["scans"],
+        summary="The record's scans",
+        parameters=[CODE_PARAMETER],
+        responses={200: RecordScanSerializer(many=True), 404: ERRORS[404]},
+    )
+    @extend_schema(
+        methods=["post"],
+        tags=["scans"],
+        summary="Attach a scan to the record (multipart: PDF, JPEG or PNG)",
+        parameters=[CODE_PARAMETER],
+        request={"multipart/form-data": ScanInput},
+        responses={201: RecordScanSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        pagination_class=None,
+        url_path="scans",
+    )
+    def scans(self, request, code=None):
+        """Scans are personal data: only readers who see the identifiers in full list them."""
+        record = self.get_object()
+        if not can_see_identifiers(request.user, record):
+            raise Http404
+        if request.method == "GET":
+            return Response(RecordScanSerializer(record_scans(record), many=True).data)
+        payload = ScanInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        scan = record_attach_scan(record=record, actor=request.user, **payload.validated_data)
+        return Response(RecordScanSerializer(scan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=["scans"],
+        summary="One scan's file (streamed; the read is logged)",
+        parameters=[CODE_PARAMETER, OpenApiParameter("scan_id", OpenApiTypes.INT, "path")],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            404: ERRORS[404],
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        pagination_class=None,
+        url_path=r"scans/(?P<scan_id>[0-9]+)/file",
+        url_name="scan-file",
+    )
+    def scan_file(self, request, code=None, scan_id=None):
+        record = self.get_object()
+        scan = scan_for_record(record, scan_id)
+        if scan is None or not can_see_identifiers(request.user, record):
+            raise Http404
+        return scan_response(scan, user=request.user, via=AccessChannel.API)
 
     @extend_schema(
         tags=["agent points"],

@@ -17,7 +17,7 @@ The package: ``inputs`` (fields, shapes, conditions), ``model`` (the entry and i
 the models can use it.
 """
 
-from records.lifecycle.inputs import CONDITIONS, FIELDS, INPUTS, InputField
+from records.lifecycle.inputs import CONDITIONS, ENFORCED_CONDITIONS, FIELDS, INPUTS, InputField
 from records.lifecycle.model import (
     APPLICANT,
     DESK,
@@ -51,6 +51,7 @@ __all__ = [
     "APPLICANT",
     "CONDITIONS",
     "DESK",
+    "ENFORCED_CONDITIONS",
     "FIELDS",
     "FROM_ACTION_DAY",
     "FROM_INTAKE_DAY",

@@ -56,6 +56,12 @@ FIELDS: dict[str, InputField] = {
     "new_due_date": InputField("date", _("New appointment date")),
     "recipient_name": InputField("text", _("Received by (full name)"), max_length=150),
     "place": InputField("choice", _("Where"), choices=tuple(DeliveryPlace.choices)),
+    "to_unit": InputField(
+        "text",
+        _("To the unit (code)"),
+        max_length=5,
+        help_text="The competent unit's code (5 digits)",
+    ),
 }
 
 # The input shapes: the fields of an action's form and serializer after the version the actor
@@ -71,6 +77,7 @@ INPUTS: dict[str, tuple[str, ...] | None] = {
     "return": ("note", "method"),
     "extend": ("new_due_date", "reason"),
     "deliver": ("note", "recipient_name", "place"),
+    "transfer": ("to_unit", "reason"),
     "desk_intake": None,
     "postal_intake": None,
     "details": None,
@@ -85,4 +92,27 @@ CONDITIONS = {
     "result_at_point": lambda record: record.result_at_point_since is not None,
     # An online submission returned to the citizen for completion (its clock stopped).
     "not_awaiting_completion": lambda record: record.paused_since is None,
+    # Transfers between units (Decree 118/2025): the receiving unit hands the record to the
+    # competent unit, which accepts it (or sends it back); its result goes back to the
+    # receiving unit's desk, which returns it.
+    "handled_where_received": lambda record: record.handling_unit_id == record.receiving_unit_id,
+    "transfer_pending": lambda record: record.transfer_pending_since is not None,
+    "no_transfer_pending": lambda record: record.transfer_pending_since is None,
+    "result_not_at_desk": lambda record: (
+        record.handling_unit_id != record.receiving_unit_id and record.result_at_desk_since is None
+    ),
+    "result_at_desk": lambda record: (
+        record.handling_unit_id == record.receiving_unit_id
+        or record.result_at_desk_since is not None
+    ),
+}
+
+# The conditions the engine itself enforces (a ``RecordConflict`` with this message when the
+# record does not meet them), whatever the entry point.
+ENFORCED_CONDITIONS = {
+    "handled_where_received": _("The record has already been transferred to another unit."),
+    "transfer_pending": _("No transfer of this record is awaiting acceptance."),
+    "no_transfer_pending": _("The record's transfer has not been accepted yet."),
+    "result_not_at_desk": _("The result is already at the receiving unit's desk."),
+    "result_at_desk": _("The result has not been sent to the receiving unit's desk yet."),
 }

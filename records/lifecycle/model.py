@@ -27,6 +27,8 @@ class Permission(StrEnum):
     POINT = "ensure_can_act_at_point"  # post office staff of the record's agent point
     UNIT_OR_POINT = "ensure_can_digitise"  # either of the two
     DELIVER = "ensure_can_deliver"  # the national portal's connector, for its delivery units
+    RECEIVING = "ensure_can_act_as_receiving_unit"  # a clerk of the receiving unit (the desk)
+    HANDLING = "ensure_can_act_as_handling_unit"  # a clerk of the handling unit
 
 
 class Since(StrEnum):

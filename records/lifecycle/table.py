@@ -150,6 +150,8 @@ _ACTIONS = (
         NO_FIGURES,
         Handover(DESK, SECTION, GIVER),
         example={"note": "Chuyển công chức tư pháp - hộ tịch"},
+        permission=Permission.HANDLING,
+        requires=("no_transfer_pending",),
     ),
     Action(
         "request_supplement",
@@ -161,6 +163,8 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, APPLICANT, GIVER),
         example={"reason": "Bổ sung bản sao giấy chứng sinh", "version": 2},
+        permission=Permission.HANDLING,
+        requires=("no_transfer_pending",),
     ),
     Action(
         "supplement",
@@ -172,6 +176,7 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(APPLICANT, DESK, RECEIVER),
         example={"note": "Đã nhận bản sao"},
+        permission=Permission.HANDLING,
     ),
     Action(
         "request_payment",
@@ -183,6 +188,8 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(DESK, APPLICANT, GIVER),
         example={"amount": 50000},
+        permission=Permission.HANDLING,
+        requires=("no_transfer_pending",),
     ),
     Action(
         "paid",
@@ -194,6 +201,7 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(APPLICANT, DESK, RECEIVER),
         example={"online": True},
+        permission=Permission.HANDLING,
     ),
     Action(
         "resolve",
@@ -205,6 +213,8 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, DESK, GIVER),
         example={"e_result": True},
+        permission=Permission.HANDLING,
+        requires=("no_transfer_pending",),
     ),
     Action(
         "withdraw",
@@ -238,6 +248,8 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(DESK, APPLICANT, GIVER),
         example={"method": "post", "note": "Giao qua bưu điện"},
+        permission=Permission.RECEIVING,
+        requires=("result_at_desk",),
     ),
     Action(
         "extend",
@@ -249,6 +261,61 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, APPLICANT, GIVER),
         example={"new_due_date": "2025-07-18", "reason": "Cần xác minh thêm thông tin"},
+        permission=Permission.HANDLING,
+        requires=("no_transfer_pending",),
+    ),
+    # --- Transfers between units (Decree 118/2025) ------------------------------------------
+    Action(
+        "transfer",
+        OPEN_BEFORE_RESULT,
+        None,  # the status does not change: the competent unit handles it from now on
+        _("transfer to the competent unit"),
+        Actor.DESK,
+        "transfer",
+        FROM_INTAKE_DAY,  # the handling figures move from one unit to the other
+        Handover(DESK, SECTION, GIVER),
+        permission=Permission.RECEIVING,
+        example={"to_unit": "19942", "reason": "Thuộc thẩm quyền phường Thuận Hóa"},
+        requires=("handled_where_received",),
+    ),
+    Action(
+        "accept_transfer",
+        OPEN_BEFORE_RESULT,
+        None,
+        _("accept the transfer"),
+        Actor.DESK,
+        "note",
+        NO_FIGURES,
+        Handover(DESK, SECTION, RECEIVER),
+        permission=Permission.HANDLING,
+        example={"note": "Đã nhận hồ sơ chuyển đến"},
+        requires=("transfer_pending",),
+    ),
+    Action(
+        "send_back",
+        OPEN_BEFORE_RESULT,
+        None,  # back to the receiving unit, which handles it again (or transfers it elsewhere)
+        _("send the transfer back"),
+        Actor.DESK,
+        "reason",
+        FROM_INTAKE_DAY,
+        Handover(SECTION, DESK, GIVER),
+        permission=Permission.HANDLING,
+        example={"reason": "Không thuộc thẩm quyền của đơn vị"},
+        requires=("transfer_pending",),
+    ),
+    Action(
+        "result_to_desk",
+        frozenset({S.RESOLVED}),
+        None,
+        _("send the result to the receiving unit's desk"),
+        Actor.DESK,
+        "note",
+        NO_FIGURES,
+        Handover(SECTION, DESK, GIVER),
+        permission=Permission.HANDLING,
+        example={"note": "Chuyển kết quả về bộ phận một cửa nơi tiếp nhận"},
+        requires=("result_not_at_desk",),
     ),
     # --- Correction (API only: PATCH records/{code}/) -----------------------------------------
     Action(

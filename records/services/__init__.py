@@ -2,11 +2,11 @@
 
 By concern: ``engine`` (lock, version check, save of every changed field, the history event),
 ``intake`` (submission, receipt at the desk, receipt by post), ``unit_actions``,
-``point_actions``, ``corrections``, ``access_log``. Every function is keyword-only and atomic,
-validates its input (``ValidationError`` with a message per field; nothing is written),
-checks the actor's right to act (the permission of its ``records.lifecycle.ACTIONS`` entry),
-checks the current status against the table (``InvalidTransition``, a 409), and writes one
-``RecordEvent``.
+``point_actions``, ``transfers``, ``corrections``, ``access_log``. Every function is
+keyword-only and atomic, validates its input (``ValidationError`` with a message per field;
+nothing is written), checks the actor's right to act (the permission of its
+``records.lifecycle.ACTIONS`` entry), checks the current status against the table
+(``InvalidTransition``, a 409), and writes one ``RecordEvent``.
 
 ``ACTION_SERVICES`` is the dispatch derived from the table: the function of every action.
 """
@@ -19,6 +19,7 @@ from records.lifecycle import ACTIONS
 from records.services.access_log import log_personal_data_access
 from records.services.completion import record_complete, record_request_completion
 from records.services.corrections import EDITABLE_DETAILS, record_update_details
+from records.services.documents import check_scan, record_attach_scan
 from records.services.engine import apply_transition
 from records.services.intake import (
     check_create_at_desk,
@@ -31,6 +32,12 @@ from records.services.point_actions import (
     record_digitise,
     record_take_over,
     record_undeliverable,
+)
+from records.services.transfers import (
+    record_accept_transfer,
+    record_result_to_desk,
+    record_send_back,
+    record_transfer,
 )
 from records.services.unit_actions import (
     record_extend,
@@ -49,8 +56,14 @@ from records.services.unit_actions import (
 
 __all__ = [
     "ACTION_SERVICES",
+    "record_accept_transfer",
+    "record_result_to_desk",
+    "record_send_back",
+    "record_transfer",
     "EDITABLE_DETAILS",
     "apply_transition",
+    "check_scan",
+    "record_attach_scan",
     "check_create_at_desk",
     "log_personal_data_access",
     "postal_receive",

@@ -22,7 +22,7 @@ from records.codes import issue_record_code
 from records.deadlines import appointment_date, outcome_for, shift_for_pause
 from records.enums import PAUSED_STATUSES, Status
 from records.exceptions import InvalidTransition, RecordConflict
-from records.lifecycle import ACTIONS, event_entry
+from records.lifecycle import ACTIONS, CONDITIONS, ENFORCED_CONDITIONS, event_entry
 from records.models import Record, RecordEvent
 from records.signals import record_changed
 
@@ -57,6 +57,9 @@ def apply_transition(
         )
         if current.status not in entry.sources:
             raise InvalidTransition(action, current.get_status_display())
+        for condition in entry.requires:
+            if condition in ENFORCED_CONDITIONS and not CONDITIONS[condition](current):
+                raise RecordConflict(str(ENFORCED_CONDITIONS[condition]))
         check_moment(moment, now, after=_last_event_time(current))
         before = field_values(current)
 

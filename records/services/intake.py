@@ -19,6 +19,7 @@ from records.enums import DESK_CHANNELS, Channel, ResultDelivery, Status
 from records.lifecycle import ACTIONS
 from records.models import DossierComponent, Procedure, Record
 from records.permissions import ensure_can_receive
+from records.services.documents import desk_components
 from records.services.engine import check_moment, stamp_receipt, write_event
 from records.validation import NOTIFY_NEEDS, clean_applicant, clean_notify
 
@@ -39,6 +40,8 @@ def record_create_at_desk(
     notify_sms: bool = False,
     notify_zalo: bool = False,
     notify_email: bool = False,
+    components_provided=None,
+    components_missing: str = "",
 ) -> Record:
     """Receive a complete dossier at the desk (action ``receive_at_desk``): create the record
     in status *received*, issue its code and set its appointment date. ``result_delivery``
@@ -46,9 +49,13 @@ def record_create_at_desk(
     last two need an agent point. The channel is in person or by post (``DESK_CHANNELS``): an
     online dossier is a submission (``record_submit``) accepted with ``record_receive``.
     ``notify_*`` are the channels the applicant chose for notifications (e-mail needs the
-    e-mail address, SMS and Zalo the phone)."""
+    e-mail address, SMS and Zalo the phone). ``components_provided``: the ids of the
+    procedure's required components handed in (the others are listed as missing),
+    ``components_missing``: the desk's note of what is missing."""
     return _create_record(
         action="receive_at_desk",
+        components=desk_components(procedure, components_provided),
+        extra={"components_missing": (components_missing or "").strip()},
         moment=received_at,
         actor=actor,
         note=note,
@@ -68,10 +75,20 @@ def check_create_at_desk(*, received_at: datetime | None = None, **inputs) -> No
     """Run the checks of ``record_create_at_desk`` without writing anything (same arguments
     but ``actor``, ``digitised`` and ``note``): raises its ``ValidationError``. A form that
     already found shape errors calls it so that every error is shown at once."""
-    for name in ("actor", "digitised", "note"):
+    for name in ("actor", "digitised", "note", "components_missing"):
         inputs.pop(name, None)
+    errors = {}
+    try:
+        desk_components(inputs.get("procedure"), inputs.pop("components_provided", None))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     notify = {name: inputs.pop(name, False) for name in NOTIFY_NEEDS}
-    _clean_for_create(action="receive_at_desk", moment=received_at, notify=notify, **inputs)
+    try:
+        _clean_for_create(action="receive_at_desk", moment=received_at, notify=notify, **inputs)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 ACCEPTANCE_HOURS = 8  # working hours to accept, refuse or return a submission (Decree 45/2020)
@@ -122,7 +139,17 @@ def record_submit(
     )
 
 
-COMPONENT_FIELDS = ("name", "kind", "count", "file_name", "size", "checksum", "digitised", "reused")
+COMPONENT_FIELDS = (
+    "name",
+    "kind",
+    "count",
+    "file_name",
+    "size",
+    "checksum",
+    "digitised",
+    "reused",
+    "provided",
+)
 
 
 def _clean_components(components) -> list[DossierComponent]:

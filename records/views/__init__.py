@@ -1,6 +1,7 @@
 """The clerk's workspace: ``desk`` (home, list, CSV export), ``intake`` (receipt at the desk),
-``record`` (a record's page, its actions, the slips), ``submissions`` (the inbox of online
-submissions and a submission's page); ``common`` what they share.
+``record`` (a record's page, its actions, the slips), ``scans`` (the dossier's scans),
+``submissions`` (the inbox of online submissions and a submission's page); ``common`` what
+they share.
 
 Views are thin: they read through the scoped selectors (another unit's record is a 404),
 write through the lifecycle services, and put the services' field errors on the forms.
@@ -16,6 +17,7 @@ from records.views.record import (
     record_slip,
     render_slip,
 )
+from records.views.scans import record_scan_file, record_scan_upload
 from records.views.submissions import (
     submission_act,
     submission_detail,
@@ -33,6 +35,8 @@ __all__ = [
     "record_detail",
     "record_export",
     "record_list",
+    "record_scan_file",
+    "record_scan_upload",
     "record_slip",
     "render_slip",
     "submission_act",

@@ -85,6 +85,23 @@ def workspace(request):
             "",
         ),
     ]
+    transfers = summary
+    unit = request.user.commune
+    if unit is not None:
+        cards += [
+            (
+                _("Transfers awaiting our acceptance"),
+                transfers["to_accept"],
+                list_url(transfer="pending", handling_unit=unit.code),
+                "warn" if transfers["to_accept"] else "",
+            ),
+            (
+                _("Transferred results back at our desk"),
+                transfers["results_to_return"],
+                list_url(transfer="result_at_desk", receiving_unit=unit.code),
+                "warn" if transfers["results_to_return"] else "",
+            ),
+        ]
     channels = [
         (channel.label, count, list_url(channel=channel.value, **received))
         for channel, count in summary["by_channel"]

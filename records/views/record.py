@@ -19,11 +19,11 @@ from accounts.models import Role
 from records.enums import AccessChannel
 from records.exceptions import RecordConflict
 from records.extensions import record_panels
-from records.forms import ACTION_FORMS, service_arguments
-from records.lifecycle import ACTION_LABELS, allowed_actions
-from records.permissions import can_see_identifiers, record_page_rules
+from records.forms import ACTION_FORMS, ScanForm, service_arguments
+from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
+from records.permissions import can_see_identifiers, may_act, record_page_rules
 from records.qr import applicant_code
-from records.selectors import receiving_officer, record_history
+from records.selectors import receiving_officer, record_history, record_scans
 from records.services import ACTION_SERVICES, log_personal_data_access
 from records.slips import (
     SLIPS,
@@ -46,7 +46,7 @@ from records.views.common import (
 )
 
 
-def _detail_context(request, record, *, forms=None, show_identifiers=None):
+def detail_context(request, record, *, forms=None, show_identifiers=None):
     rules = record_page_rules(request.user, record)
     if show_identifiers is None:
         show_identifiers = rules.identifiers
@@ -55,6 +55,11 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
     if writable:
         forms = forms or {}
         for name in allowed_actions(record.status):
+            entry = ACTIONS[name]
+            if name not in forms and not (
+                entry.offered_on(record) and may_act(request.user, record, entry.permission)
+            ):
+                continue
             form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
             actions.append(
                 {
@@ -79,6 +84,9 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         "masked_phone": mask_phone(record.applicant_phone),
         "can_write": writable,
         "record_panels": record_panels(record),
+        "components": list(record.components.all()),
+        "scans": list(record_scans(record)) if rules.identifiers else [],
+        "scan_form": ScanForm() if writable else None,
     }
 
 
@@ -87,7 +95,7 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
 def record_detail(request, code: str):
     require_list_reader(request.user)
     record = record_or_404(request.user, code)
-    context = _detail_context(request, record)
+    context = detail_context(request, record)
     log_page_read(request.user, record, context["rules"])
     return render(request, "records/record_detail.html", context)
 
@@ -129,7 +137,7 @@ def record_act(request, code: str, action: str):
     )
     if status == 302:
         return redirect("records:detail", code=record.code)
-    context = _detail_context(
+    context = detail_context(
         request, record, forms={action: form} if form is not None else {}, show_identifiers=False
     )
     return render(request, "records/record_detail.html", context, status=status)

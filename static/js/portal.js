@@ -30,3 +30,20 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+// The receive form: show only the chosen procedure's list of required components.
+function showComponentsFor(select) {
+  document.querySelectorAll("[data-components-for]").forEach((group) => {
+    group.hidden = group.dataset.componentsFor !== select.value;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.id === "id_procedure") {
+    showComponentsFor(event.target);
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  const select = document.getElementById("id_procedure");
+  if (select && document.querySelector("[data-components-for]")) {
+    showComponentsFor(select);
+  }
+});

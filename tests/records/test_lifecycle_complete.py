@@ -49,6 +49,9 @@ from stats.tasks import affected_start, schedule_recompute_for_change
 
 API_PREFIX = "/api/v1/"
 WRITES = ("post", "patch", "put", "delete")
+# Writes under records/ that are not lifecycle actions (no status, no history event): the
+# dossier's scans (README, "The dossier's documents and scans").
+NOT_LIFECYCLE = {"POST /api/v1/records/{code}/scans/"}
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -78,7 +81,7 @@ def found_surfaces(actions) -> dict[str, set]:
         if path.startswith(API_PREFIX + "records/")
         for method, operation in operations.items()
         if method in WRITES and operation.get("summary") and operation.get("requestBody")
-    }
+    } - NOT_LIFECYCLE
     desk_buttons = {name for status in Status for name in allowed_actions(status)}
     point_buttons = {name for status in Status for name in allowed_actions(status, POINT_ACTIONS)}
     pages = {"desk_intake": "records:new", "postal_intake": "post:intake"}

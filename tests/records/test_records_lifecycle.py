@@ -12,7 +12,7 @@ from records.enums import Outcome, Status
 from records.exceptions import InvalidTransition, RecordConflict
 from records.lifecycle import ACTIONS, RECORD_ACTIONS, allowed_actions
 from records.models import Record, RecordEvent
-from tests.helpers import APPLICANT, receive
+from tests.helpers import APPLICANT, UNIT_B, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,10 @@ def valid_arguments(action, record):
         return {"reason": "Lý do"}
     if action == "return":
         return {"method": "post"}
+    if action == "transfer":
+        return {"to_unit": UNIT_B, "reason": "Thuộc thẩm quyền đơn vị khác"}
+    if action == "send_back":
+        return {"reason": "Không thuộc thẩm quyền"}
     if action == "extend":
         start = record.current_due_date or timezone.localdate()  # none before receipt
         new_date = WorkingCalendar().add_working_days(start, 3)
@@ -75,7 +79,13 @@ def test_transition_matrix(status, action, clerk_a, unit_a):
     before, events_before = snapshot(record)
     arguments = valid_arguments(action, record)
 
-    if status in rule.sources:
+    if status in rule.sources and not rule.offered_on(record):
+        # allowed from the status, not on this record (a transfer's step on a record never
+        # transferred): a conflict, nothing changes (tests/records/test_transfers.py)
+        with pytest.raises(RecordConflict):
+            services.ACTION_SERVICES[action](record=record, actor=clerk_a, **arguments)
+        assert snapshot(record) == (before, events_before)
+    elif status in rule.sources:
         result = services.ACTION_SERVICES[action](record=record, actor=clerk_a, **arguments)
         expected = rule.target if rule.target is not None else status
         assert result.status == expected
@@ -96,7 +106,7 @@ def test_transition_matrix(status, action, clerk_a, unit_a):
 
 
 def test_allowed_actions_match_the_table():
-    assert allowed_actions(Status.RESOLVED) == ["return"]
+    assert allowed_actions(Status.RESOLVED) == ["return", "result_to_desk"]
     assert allowed_actions(Status.SUBMITTED) == ["receive", "refuse", "request_completion"]
     assert allowed_actions(Status.RETURNED) == []
     assert allowed_actions(Status.PROCESSING) == [
@@ -106,6 +116,9 @@ def test_allowed_actions_match_the_table():
         "withdraw",
         "stop",
         "extend",
+        "transfer",
+        "accept_transfer",
+        "send_back",
     ]
 
 

@@ -169,6 +169,7 @@ def test_detail_shows_exactly_the_allowed_actions_and_logs_identifiers(desk, cle
         "withdraw",
         "stop",
         "extend",
+        "transfer",
     ]
     assert APPLICANT["applicant_id_number"] in response.content.decode()
     assert PersonalDataAccess.objects.filter(user=clerk_a, via="web").count() == 1
