@@ -18,10 +18,15 @@ from records.enums import AccessChannel
 from records.exceptions import RecordConflict
 from records.extensions import record_panels
 from records.forms import ACTION_FORMS, service_arguments
-from records.lifecycle import ACTION_LABELS, allowed_actions
+from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
 from records.permissions import can_see_identifiers, record_page_rules
 from records.qr import applicant_code
-from records.selectors import receiving_officer, record_history
+from records.selectors import (
+    receipt_payment,
+    receiving_officer,
+    record_history,
+    record_payment_requests,
+)
 from records.services import ACTION_SERVICES, log_personal_data_access
 from records.slips import (
     SLIPS,
@@ -53,6 +58,8 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
     if writable:
         forms = forms or {}
         for name in allowed_actions(record.status):
+            if not ACTIONS[name].offered_on(record):  # e.g. a refund needs a paid fee
+                continue
             form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
             actions.append(
                 {
@@ -77,6 +84,7 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         "masked_phone": mask_phone(record.applicant_phone),
         "can_write": writable,
         "record_panels": record_panels(record),
+        "payment_requests": record_payment_requests(record),
     }
 
 
@@ -157,6 +165,13 @@ def render_slip(request, record, slip: SlipKind):
     }
     if slip.name == "control":
         context["rows"] = control_slip_rows(record, events)
+    if slip.name == "fee_receipt":
+        event = context["event"]
+        context["payment"] = receipt_payment(
+            record, event.data.get("receipt_no") if event else None
+        )
+        if context["payment"] is None:
+            raise Http404
     return render(request, slip.template, context)
 
 
