@@ -20,46 +20,48 @@ from django.conf import settings
 PAY_WITHIN_DAYS = 7
 
 
-def payments_from_events(rows, *, models: dict) -> tuple[int, int]:
+def payments_from_events(rows, *, models: dict, open_requests: dict | None = None):
     """``rows``: ``(record_id, unit_id, default_amount, action, at, data)`` sorted by record
-    and time. ``models``: ``PaymentRequest``, ``Payment``, ``ReceiptSequence``. Writes the
-    requests and payments; returns (requests, payments)."""
+    and time. ``models``: ``PaymentRequest``, ``Payment``, ``ReceiptSequence``.
+    ``open_requests``: the records' requests already open in the database, by record id (the
+    rows then continue their histories). Writes the requests and payments; returns
+    (requests, payments) written."""
     PaymentRequest = models["PaymentRequest"]  # noqa: N806 - a model class
     Payment = models["Payment"]  # noqa: N806
     ReceiptSequence = models["ReceiptSequence"]  # noqa: N806
     tz = ZoneInfo(settings.TIME_ZONE)
-    requests = []
-    paid = []  # (request index, unit, at, online)
-    open_index: dict[int, int] = {}
+    open_by_record = dict(open_requests or {})
+    new_requests, closed_existing = [], []
+    paid = []  # (request, unit, at, online)
     for record_id, unit_id, default_amount, action, at, data in rows:
         data = data or {}
         if action == "request_payment":
             amount = data.get("amount")
             amount = amount if isinstance(amount, int) and amount >= 0 else default_amount
-            open_index[record_id] = len(requests)
-            requests.append(
-                PaymentRequest(
-                    public_id=uuid.uuid4(),
-                    record_id=record_id,
-                    amount=amount or 0,
-                    purpose="Phí, lệ phí",
-                    due_date=(at.astimezone(tz) + timedelta(days=PAY_WITHIN_DAYS)).date(),
-                    state="requested",
-                    requested_at=at,
-                )
+            request = PaymentRequest(
+                public_id=uuid.uuid4(),
+                record_id=record_id,
+                amount=amount or 0,
+                purpose="Phí, lệ phí",
+                due_date=(at.astimezone(tz) + timedelta(days=PAY_WITHIN_DAYS)).date(),
+                state="requested",
+                requested_at=at,
             )
-        elif action == "paid" and record_id in open_index:
-            index = open_index.pop(record_id)
-            requests[index].state, requests[index].closed_at = "paid", at
-            paid.append((index, unit_id, at, bool(data.get("online"))))
-        elif action == "stop" and record_id in open_index:
-            index = open_index.pop(record_id)
-            requests[index].state, requests[index].closed_at = "cancelled", at
-    PaymentRequest.objects.bulk_create(requests, batch_size=2000)
+            new_requests.append(request)
+            open_by_record[record_id] = request
+        elif action in ("paid", "stop") and record_id in open_by_record:
+            request = open_by_record.pop(record_id)
+            request.state, request.closed_at = ("paid" if action == "paid" else "cancelled"), at
+            if request.pk is not None:
+                closed_existing.append(request)
+            if action == "paid":
+                paid.append((request, unit_id, at, bool(data.get("online"))))
+    PaymentRequest.objects.bulk_create(new_requests, batch_size=2000)
+    PaymentRequest.objects.bulk_update(closed_existing, ["state", "closed_at"], batch_size=2000)
 
     last = {(s.unit_id, s.year): s for s in ReceiptSequence.objects.all()}
     payments = []
-    for index, unit_id, at, online in sorted(paid, key=lambda item: item[2]):
+    for request, unit_id, at, online in sorted(paid, key=lambda item: item[2]):
         year = at.astimezone(tz).year
         sequence = last.get((unit_id, year))
         if sequence is None:
@@ -67,7 +69,6 @@ def payments_from_events(rows, *, models: dict) -> tuple[int, int]:
                 unit_id=unit_id, year=year, last_number=0
             )
         sequence.last_number += 1
-        request = requests[index]
         payments.append(
             Payment(
                 request_id=request.pk,
@@ -84,7 +85,7 @@ def payments_from_events(rows, *, models: dict) -> tuple[int, int]:
     existing = [s for s in last.values() if s.pk is not None]
     ReceiptSequence.objects.bulk_create([s for s in last.values() if s.pk is None], batch_size=2000)
     ReceiptSequence.objects.bulk_update(existing, ["last_number"], batch_size=2000)
-    return len(requests), len(payments)
+    return len(new_requests), len(payments)
 
 
 def rows_for_records(Record, RecordEvent, record_ids=None):  # noqa: N803 - model classes
