@@ -19,8 +19,10 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    for name in ("Payment", "PaymentRequest", "ReceiptSequence"):
-        apps.get_model("records", name).objects.all().delete()
+    # Rows only, children first, without the collector (historical models).
+    alias = schema_editor.connection.alias
+    for name in ("Refund", "Payment", "PaymentRequest", "ReceiptSequence"):
+        apps.get_model("records", name).objects.all()._raw_delete(alias)
 
 
 class Migration(migrations.Migration):
