@@ -195,6 +195,15 @@ def start_simulator(env: dict, log: Path, *, port: int, args: list[str]) -> Chil
     return child
 
 
+def start_payment_gateway(env: dict, log: Path, *, port: int, args: list[str]) -> Child:
+    """The payment gateway's stand-in (``manage.py payment_gateway_simulator``) on ``port``
+    with ``args``; returns once it accepts connections."""
+    command = [sys.executable, "manage.py", "payment_gateway_simulator", "--port", str(port), *args]
+    child = _spawn(command, env, log, port)
+    wait_until(lambda: port_open(port), 30, "payment gateway start", child)
+    return child
+
+
 def redis_server_path() -> str | None:
     return shutil.which("redis-server")
 

@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Max, Q
 
 from demo.context import Context, period_bounds
+from demo.fees import write_payments
 from demo.plan import PERIOD_LAST_DAY, SEED
 from demo.simulate import WITHDRAW_STOP, RecordLife
 from records.enums import OPEN_STATUSES, ResultDelivery, ReturnMethod, Status
@@ -76,6 +77,11 @@ def close_reference_backlog(context: Context) -> tuple[int, int]:
         events += [RecordEvent(record_id=record.pk, **event) for event in new]
     _update(records)
     RecordEvent.objects.bulk_create(events, batch_size=1000)
+    write_payments(
+        events,
+        units={r.pk: r.receiving_unit_id for r in records},
+        procedures={r.pk: r.procedure_id for r in records},
+    )
     return len(records), len(events)
 
 

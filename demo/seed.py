@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from demo.context import Context, period_bounds, seed_context
+from demo.fees import write_payments
 from demo.lives import build_lives
 from demo.plan import PERIOD_FIRST_DAY, PERIOD_LAST_DAY
 from demo.simulate import RecordLife
@@ -133,5 +134,10 @@ def insert_lives(lives: list[RecordLife], context: Context) -> tuple[int, int, i
     ]
     RecordEvent.objects.bulk_create(events, batch_size=BATCH_SIZE * 2)
     RecordSequence.objects.bulk_create(sequences, batch_size=BATCH_SIZE)
+    write_payments(
+        events,
+        units={r.pk: r.receiving_unit_id for r in records},
+        procedures={r.pk: r.procedure_id for r in records},
+    )
     received = sum(len(group) for group in by_unit_day.values())
     return len(records), len(events), received

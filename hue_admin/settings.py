@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dvcqg",
     "citizens",
     "notify",
+    "payments",
     "demo",
 ]
 
@@ -434,6 +435,21 @@ DVCQG_PUSH_TIMEOUT = env.int("DVCQG_PUSH_TIMEOUT", 10, minimum=1)
 DVCQG_RETRY_BASE_SECONDS = env.int("DVCQG_RETRY_BASE_SECONDS", 30, minimum=0)
 DVCQG_RETRY_MAX_SECONDS = env.int("DVCQG_RETRY_MAX_SECONDS", 3600, minimum=0)
 DVCQG_MAX_ATTEMPTS = env.int("DVCQG_MAX_ATTEMPTS", 8, minimum=1)
+
+# --- Online payment of fees (payments) ------------------------------------------------------
+# The payment gateway (the national payment platform in production; `manage.py
+# payment_gateway_simulator` locally): its checkout address, the portal's merchant code there,
+# and the shared secret of the HMAC-SHA256 signatures (checkout request and callback). Empty URL
+# or secret: online payment is off (the citizen is told to pay at the desk).
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", "")
+if PAYMENT_GATEWAY_URL and not PAYMENT_GATEWAY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"PAYMENT_GATEWAY_URL={PAYMENT_GATEWAY_URL!r} must be an http(s):// URL."
+    )
+PAYMENT_MERCHANT_CODE = env.str("PAYMENT_MERCHANT_CODE", "HUE-UBND")
+PAYMENT_GATEWAY_SECRET = env.str("PAYMENT_GATEWAY_SECRET", "")
+# Where the gateway calls back; default PUBLIC_BASE_URL + /payments/callback/.
+PAYMENT_CALLBACK_URL = env.str("PAYMENT_CALLBACK_URL", "")
 
 # --- Notifications to citizens (notify) ------------------------------------------------------
 # E-mail through Django's e-mail backend. EMAIL_BACKEND: smtp, file, console or a dotted path;

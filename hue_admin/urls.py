@@ -19,6 +19,7 @@ urlpatterns = [
     path("satisfaction/", include("satisfaction.urls")),
     path("post/", include("post.urls")),
     path("notifications/", include("notify.urls")),
+    path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("hue_admin.api.urls")),
     path("admin/", admin.site.urls),

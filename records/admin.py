@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from records.models import (
     CalendarDay,
+    Payment,
+    PaymentRequest,
     PersonalDataAccess,
     Procedure,
     ProcedureComponent,
@@ -22,7 +24,18 @@ class ProcedureComponentInline(admin.TabularInline):
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     inlines = [ProcedureComponentInline]
-    list_display = ("key", "name", "field", "time_limit", "time_unit", "online_level", "active")
+    list_display = (
+        "key",
+        "name",
+        "field",
+        "time_limit",
+        "time_unit",
+        "online_level",
+        "fee",
+        "charge",
+        "active",
+    )
+    list_editable = ("fee", "charge")
     list_filter = ("field", "time_unit", "online_level", "active")
     search_fields = ("key", "name", "name_en", "name_folded", "national_code")
 
@@ -81,6 +94,49 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "record__code")
     list_select_related = ("user", "record")
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.StackedInline):
+    model = Payment
+    fields = ("amount", "channel", "reference", "paid_at", "received_by", "receipt_number")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentRequest)
+class PaymentRequestAdmin(admin.ModelAdmin):
+    """Read-only: payment requests, payments and refunds change only through the lifecycle
+    services (request_payment, paid, refund)."""
+
+    list_display = ("record", "amount", "state", "requested_at", "due_date")
+    list_filter = ("state",)
+    search_fields = ("record__code",)
+    readonly_fields = (
+        "record",
+        "amount",
+        "purpose",
+        "due_date",
+        "state",
+        "requested_at",
+        "requested_by",
+        "closed_at",
+    )
+    fields = readonly_fields
+    inlines = [PaymentInline]
+    list_select_related = ("record",)
 
     def has_add_permission(self, request):
         return False

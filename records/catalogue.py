@@ -16,8 +16,25 @@ from records.models import ComponentKind, Procedure, ProcedureComponent
 
 BUNDLED_PROCEDURES_FILE = Path(__file__).resolve().parent / "data" / "procedures.csv"
 REQUIRED_COLUMNS = ["key", "field_vi", "name_vi", "time_limit", "time_unit", "online_level"]
-OPTIONAL_COLUMNS = ["field_en", "name_en", "confidence", "national_code"]
+OPTIONAL_COLUMNS = ["field_en", "name_en", "confidence", "national_code", "fee", "charge"]
+AMOUNT_COLUMNS = ("fee", "charge")  # đồng; empty: none. Absent column: left as it is
 _KEY = re.compile(r"^[-a-z0-9_]{1,100}$")
+
+
+def _amounts(row: dict, where: str, bad: list[str]) -> dict:
+    """The fee and charge columns present in ``row`` (đồng; empty or 0: none)."""
+    amounts = {}
+    for column in AMOUNT_COLUMNS:
+        if column not in row:
+            continue
+        value = (row.get(column) or "").strip()
+        if not value:
+            amounts[column] = None
+        elif value.isdigit() and int(value) <= 10**10:
+            amounts[column] = int(value) or None
+        else:
+            bad.append(f"{where}: {column} {value!r} is not an amount in đồng")
+    return amounts
 
 
 def _clean_row(row: dict, line: int, problems: list[str]) -> dict | None:
@@ -45,6 +62,7 @@ def _clean_row(row: dict, line: int, problems: list[str]) -> dict | None:
         bad.append(
             f"{where}: online_level {row['online_level']!r} is not one of {OnlineLevel.values}"
         )
+    amounts = _amounts(row, where, bad)
     if bad:
         problems.extend(bad)
         return None
@@ -61,6 +79,7 @@ def _clean_row(row: dict, line: int, problems: list[str]) -> dict | None:
             "confidence": (row.get("confidence") or "").strip(),
             "national_code": (row.get("national_code") or "").strip(),
             "active": True,
+            **amounts,
         },
     }
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.db import connection
 from django.utils import timezone
 
-from records.models import RecordSequence
+from records.models import ReceiptSequence, RecordSequence
 
 
 def next_sequence_number(unit_id: int, day: date) -> int:
@@ -24,6 +24,20 @@ def next_sequence_number(unit_id: int, day: date) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [unit_id, day])
+        return cursor.fetchone()[0]
+
+
+def next_receipt_number(unit_id: int, year: int) -> int:
+    """Increment and return the unit's fee-receipt counter for ``year`` (same technique as the
+    record codes: one atomic upsert inside the payment's transaction, so no gaps)."""
+    table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (unit_id, year, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (unit_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+        f"RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id, year])
         return cursor.fetchone()[0]
 
 

@@ -97,3 +97,20 @@ class DeliveryPlace(models.TextChoices):
 
     AT_POINT = "point", _("at the agent point")
     AT_HOME = "home", _("at the applicant's home")
+
+
+class PaymentState(models.TextChoices):
+    """A payment request's state: open until paid, cancelled (the record stopped while it was
+    open) or refunded (after it was paid)."""
+
+    REQUESTED = "requested", _("requested")
+    PAID = "paid", _("paid")
+    CANCELLED = "cancelled", _("cancelled")
+    REFUNDED = "refunded", _("refunded")
+
+
+class PaymentChannel(models.TextChoices):
+    """How a fee was paid: at the one-stop desk's counter, or online through the gateway."""
+
+    COUNTER = "counter", _("at the counter")
+    ONLINE = "online", _("online")

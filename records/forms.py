@@ -185,8 +185,9 @@ def service_arguments(form: ActionForm) -> dict:
     """Form data as keyword arguments of the lifecycle service."""
     data = dict(form.cleaned_data)
     data["expected_version"] = data.pop("version")
-    if "amount" in data and data["amount"] is None:
-        data.pop("amount")
+    for optional in ("amount", "payment_due"):  # None: the service's default
+        if optional in data and data[optional] is None:
+            data.pop(optional)
     return data
 
 

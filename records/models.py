@@ -21,6 +21,8 @@ from records.enums import (
     Channel,
     OnlineLevel,
     Outcome,
+    PaymentChannel,
+    PaymentState,
     ResultDelivery,
     ReturnMethod,
     Status,
@@ -46,6 +48,13 @@ class Procedure(TimeStampedModel):
     time_unit = models.CharField(_("time unit"), max_length=20, choices=TimeUnit.choices)
     online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices)
     confidence = models.CharField(_("source confidence"), max_length=20, blank=True)
+    # The fee (phí) and the charge (lệ phí) in đồng; empty: none is collected for it.
+    fee = models.PositiveIntegerField(
+        _("fee (phí), đồng"), null=True, blank=True, help_text=_("Empty: no fee.")
+    )
+    charge = models.PositiveIntegerField(
+        _("charge (lệ phí), đồng"), null=True, blank=True, help_text=_("Empty: no charge.")
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -72,6 +81,11 @@ class Procedure(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def fee_total(self) -> int:
+        """What a payment request asks by default: the fee plus the charge (0: free)."""
+        return (self.fee or 0) + (self.charge or 0)
 
 
 class CalendarDay(TimeStampedModel):
@@ -177,7 +191,9 @@ class Record(TimeStampedModel):
         _("result at the receiving desk since"), null=True, blank=True
     )
     digitised = models.BooleanField(_("digitised"), default=False)
-    paid_online = models.BooleanField(_("paid online"), default=False)
+    # Derived from the payments (``records.services.fees``): true once a fee of the record was
+    # paid online through the gateway; never set by hand (the figures read it).
+    paid_online = models.BooleanField(_("paid online"), default=False, editable=False)
     e_result = models.BooleanField(_("electronic result"), default=False)
     # The channels the applicant chose at receipt for messages about the record's progress
     # (the ``notify`` app sends them): SMS and Zalo to the phone, e-mail to the e-mail address.
@@ -514,3 +530,157 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.record_id} ({self.via})"
+
+
+# --- Fees and payments ------------------------------------------------------------------------
+
+
+class PaymentRequest(models.Model):
+    """A request to the applicant to pay a fee or charge for a record (status 6 pauses its
+    clock). Written only by ``records.services.fees``."""
+
+    # The opaque reference the gateway knows the request by (never the record code).
+    public_id = models.UUIDField(
+        _("public identifier"), default=uuid.uuid4, unique=True, editable=False
+    )
+    record = models.ForeignKey(
+        Record,
+        verbose_name=_("record"),
+        on_delete=models.PROTECT,
+        related_name="payment_requests",
+    )
+    amount = models.PositiveIntegerField(_("amount (đồng)"), validators=[MinValueValidator(1)])
+    purpose = models.CharField(_("for"), max_length=300)
+    due_date = models.DateField(_("pay by"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=PaymentState.choices, default=PaymentState.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("paid, cancelled or refunded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=PaymentState.values), name="paymentrequest_state_valid"
+            ),
+            # At most one open request per record.
+            models.UniqueConstraint(
+                fields=["record"],
+                condition=Q(state="requested"),
+                name="paymentrequest_one_open_per_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.amount} ({self.state})"
+
+
+class Payment(models.Model):
+    """The payment of a request, at the counter or online (with the gateway's transaction
+    reference), and its receipt number (per receiving unit and year, without gaps)."""
+
+    request = models.OneToOneField(
+        PaymentRequest,
+        verbose_name=_("payment request"),
+        on_delete=models.PROTECT,
+        related_name="payment",
+    )
+    amount = models.PositiveIntegerField(_("amount (đồng)"))
+    channel = models.CharField(_("paid"), max_length=10, choices=PaymentChannel.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("paid at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    receipt_unit = models.ForeignKey(
+        "communes.Commune", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    receipt_year = models.PositiveSmallIntegerField(_("receipt year"))
+    receipt_number = models.PositiveIntegerField(_("receipt number"))
+
+    class Meta:
+        ordering = ["paid_at", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=PaymentChannel.values), name="payment_channel_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_unit", "receipt_year", "receipt_number"],
+                name="payment_receipt_number_unique",
+            ),
+            # The gateway's transaction reference is recorded once (callbacks are replayed).
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=Q(channel="online"),
+                name="payment_online_reference_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+    @property
+    def receipt_no(self) -> str:
+        """The receipt's number as printed: ``<number>/<year>`` (the series is the unit's)."""
+        return f"{self.receipt_number:07d}/{self.receipt_year}"
+
+
+class Refund(models.Model):
+    """A paid fee given back, with the reason (the ``refund`` action writes the history)."""
+
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refund"
+    )
+    amount = models.PositiveIntegerField(_("amount (đồng)"))
+    reason = models.TextField(_("reason"))
+    refunded_at = models.DateTimeField(_("refunded at"))
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refunded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["refunded_at", "id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.amount}"
+
+
+class ReceiptSequence(models.Model):
+    """Last fee-receipt number issued per receiving unit per year."""
+
+    unit = models.ForeignKey("communes.Commune", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="receiptsequence_unit_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last_number}"

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records.enums import ResultDelivery, Status
 from records.models import Record, RecordEvent
+from records.selectors import open_payment_request
 
 SALT = "records.public.status-link"
 SEPARATOR = "."  # not in the URL-safe base64 alphabet of the signature: links stay readable
@@ -163,6 +164,9 @@ class Todo:
     kind: str
     detail: str = ""
     amount: int | None = None
+    # ``pay``: the open payment request's public id (the "Pay online" link) and date to pay by.
+    payment: UUID | None = None
+    pay_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,15 @@ def _todo(record: Record, events: list[RecordEvent]) -> Todo:
         event = _last(events, "request_supplement")
         return Todo("supplement", event.note if event else "")
     if record.status == Status.AWAITING_PAYMENT:
+        request = open_payment_request(record)
+        if request is not None:
+            return Todo(
+                "pay",
+                request.purpose,
+                request.amount or None,
+                payment=request.public_id,
+                pay_by=request.due_date,
+            )
         event = _last(events, "request_payment")
         amount = event.data.get("amount") if event else None
         return Todo("pay", "", amount if isinstance(amount, int) else None)
@@ -233,7 +246,8 @@ def public_steps(events) -> tuple[PublicStep, ...]:
 
 
 def public_status(record: Record) -> PublicStatus:
-    """The reduced view of ``record`` (two queries: the record is given, its events are read)."""
+    """The reduced view of ``record`` (two queries: the record is given, its events are read;
+    a third for the open payment request of a record awaiting payment)."""
     events = list(record.events.only("action", "at", "note", "data").order_by("at", "id"))
     awaiting_completion = record.status == Status.SUBMITTED and record.paused_since is not None
     words = AWAITING_COMPLETION_WORDS if awaiting_completion else PUBLIC_WORDS[record.status]

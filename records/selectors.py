@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
-from records.enums import OPEN_STATUSES, PAUSED_STATUSES, Channel, Status
-from records.models import Procedure, Record, RecordEvent, RecordScan
+from records.enums import OPEN_STATUSES, PAUSED_STATUSES, Channel, PaymentState, Status
+from records.models import Payment, PaymentRequest, Procedure, Record, RecordEvent, RecordScan
 
 
 def records_for_user(user) -> QuerySet[Record]:
@@ -100,6 +100,49 @@ def record_scans(record: Record) -> QuerySet[RecordScan]:
 def record_history(record: Record) -> QuerySet[RecordEvent]:
     """The record's events in order, with their actors."""
     return record.events.select_related("actor").order_by("at", "id")
+
+
+def record_payment_requests(record: Record) -> list[PaymentRequest]:
+    """The record's payment requests, oldest first, with their payment and refund (one
+    query; the record is in the caller's scope already)."""
+    return list(
+        PaymentRequest.objects.filter(record=record)
+        .select_related("payment__refund", "payment__received_by", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def open_payment_request(record: Record) -> PaymentRequest | None:
+    """The record's open payment request, if any (the citizen's "pay online")."""
+    return PaymentRequest.objects.filter(record=record, state=PaymentState.REQUESTED).first()
+
+
+def payable_request(public_id) -> PaymentRequest | None:
+    """The open payment request ``public_id`` of a record awaiting payment (to pay online)."""
+    return (
+        PaymentRequest.objects.select_related(
+            "record__procedure", "record__receiving_unit", "record__handling_unit"
+        )
+        .filter(
+            public_id=public_id,
+            state=PaymentState.REQUESTED,
+            record__status=Status.AWAITING_PAYMENT,
+        )
+        .first()
+    )
+
+
+def receipt_payment(record: Record, receipt_no: str | None) -> Payment | None:
+    """The payment whose receipt the ``paid`` event issued (the latest one otherwise)."""
+    payments = (
+        Payment.objects.filter(request__record=record)
+        .select_related("request", "received_by", "refund")
+        .order_by("-paid_at", "-id")
+    )
+    for payment in payments:
+        if receipt_no is None or payment.receipt_no == receipt_no:
+            return payment
+    return None
 
 
 def receiving_officer(record: Record):

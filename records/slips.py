@@ -167,6 +167,14 @@ SLIPS = {
             statuses=frozenset({Status.RESOLVED}),
             for_point=True,
         ),
+        SlipKind(
+            "fee_receipt",
+            "Biên lai thu phí, lệ phí",
+            _lazy("Fee receipt"),
+            "records/slip_fee_receipt.html",
+            events=("paid",),
+            requires_event=True,
+        ),
     )
 }
 

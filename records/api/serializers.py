@@ -12,13 +12,17 @@ from records.extensions import record_extras
 from records.lifecycle import ACTIONS, FIELDS, INPUTS, InputField, allowed_actions
 from records.models import (
     DossierComponent,
+    Payment,
+    PaymentRequest,
     Procedure,
     ProcedureComponent,
     Record,
     RecordEvent,
     RecordScan,
+    Refund,
 )
 from records.permissions import may_act
+from records.selectors import record_payment_requests
 from records.validation import mask_id, mask_phone
 
 IDENTIFIER_FIELDS = ("applicant_id_number", "applicant_old_id_number", "applicant_phone")
@@ -59,10 +63,61 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "time_limit",
             "time_unit",
             "online_level",
+            "fee",
+            "charge",
             "active",
             "required_components",
         ]
         read_only_fields = fields
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    refunded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Refund
+        fields = ["amount", "reason", "refunded_at", "refunded_by"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    received_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    receipt_no = serializers.CharField(read_only=True)
+    refund = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = [
+            "amount",
+            "channel",
+            "reference",
+            "paid_at",
+            "received_by",
+            "receipt_no",
+            "refund",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RefundSerializer(allow_null=True))
+    def get_refund(self, payment):
+        refund = getattr(payment, "refund", None)
+        return RefundSerializer(refund).data if refund is not None else None
+
+
+class PaymentRequestSerializer(serializers.ModelSerializer):
+    """A payment request of a record, its payment (with the receipt number) and refund."""
+
+    payment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PaymentRequest
+        fields = ["public_id", "amount", "purpose", "due_date", "state", "requested_at", "payment"]
+        read_only_fields = fields
+
+    @extend_schema_field(PaymentSerializer(allow_null=True))
+    def get_payment(self, request):
+        payment = getattr(request, "payment", None)
+        return PaymentSerializer(payment).data if payment is not None else None
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -156,6 +211,10 @@ class RecordDetailSerializer(RecordSerializer):
     )
     applicant_email = serializers.CharField(read_only=True)
     components = DossierComponentSerializer(many=True, read_only=True)
+    payments = serializers.SerializerMethodField(
+        help_text="The record's payment requests (fee and charge), oldest first, each with its "
+        "payment (channel, reference, receipt number) and refund."
+    )
 
     class Meta(RecordSerializer.Meta):
         fields = RecordSerializer.Meta.fields + [
@@ -170,6 +229,7 @@ class RecordDetailSerializer(RecordSerializer):
             "supplement_count",
             "digitised",
             "paid_online",
+            "payments",
             "e_result",
             "result_delivery",
             "result_at_point_since",
@@ -191,7 +251,8 @@ class RecordDetailSerializer(RecordSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, record) -> list[str]:
         """The unit's actions the caller may take now: the status, the table's conditions
-        and the entry's permission (a transfer: the receiving or the handling unit)."""
+        (e.g. a refund needs a paid fee) and the entry's permission (a transfer: the
+        receiving or the handling unit)."""
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return [
@@ -204,6 +265,10 @@ class RecordDetailSerializer(RecordSerializer):
     @extend_schema_field(serializers.DictField(child=serializers.DictField()))
     def get_extras(self, record) -> dict:
         return record_extras(record)
+
+    @extend_schema_field(PaymentRequestSerializer(many=True))
+    def get_payments(self, record) -> list[dict]:
+        return PaymentRequestSerializer(record_payment_requests(record), many=True).data
 
 
 class DeliveryRecordSerializer(RecordSerializer):

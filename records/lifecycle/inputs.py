@@ -45,7 +45,23 @@ FIELDS: dict[str, InputField] = {
         max_value=10**12,
         help_text="In đồng",
     ),
-    "online": InputField("bool", _("Paid online"), required=False),
+    "purpose": InputField(
+        "text",
+        _("For (what is paid)"),
+        required=False,
+        max_length=300,
+        help_text="Default: the procedure's fee and charge",
+    ),
+    "payment_due": InputField(
+        "date", _("Pay by"), required=False, help_text="Default: 5 working days from today"
+    ),
+    "reference": InputField(
+        "text",
+        _("Payment reference"),
+        required=False,
+        max_length=100,
+        help_text="The bank transfer's or the counter's reference, if any",
+    ),
     "e_result": InputField(
         "bool",
         _("Electronic result issued"),
@@ -71,8 +87,8 @@ FIELDS: dict[str, InputField] = {
 INPUTS: dict[str, tuple[str, ...] | None] = {
     "note": ("note",),
     "reason": ("reason",),
-    "payment": ("note", "amount"),
-    "paid": ("note", "online"),
+    "payment": ("note", "amount", "purpose", "payment_due"),
+    "paid": ("note", "reference"),
     "resolve": ("note", "e_result"),
     "return": ("note", "method"),
     "extend": ("new_due_date", "reason"),
@@ -105,6 +121,8 @@ CONDITIONS = {
         record.handling_unit_id == record.receiving_unit_id
         or record.result_at_desk_since is not None
     ),
+    # A fee of the record was paid and not yet refunded (one query).
+    "fee_paid": lambda record: record.payment_requests.filter(state="paid").exists(),
 }
 
 # The conditions the engine itself enforces (a ``RecordConflict`` with this message when the

@@ -187,7 +187,7 @@ _ACTIONS = (
         "payment",
         FROM_ACTION_DAY,
         Handover(DESK, APPLICANT, GIVER),
-        example={"amount": 50000},
+        example={"amount": 8000, "purpose": "Lệ phí cấp bản sao trích lục", "version": 2},
         permission=Permission.HANDLING,
         requires=("no_transfer_pending",),
     ),
@@ -200,8 +200,29 @@ _ACTIONS = (
         "paid",
         FROM_ACTION_DAY,
         Handover(APPLICANT, DESK, RECEIVER),
-        example={"online": True},
+        example={"note": "Nộp tại quầy", "reference": "PT-0042"},
         permission=Permission.HANDLING,
+    ),
+    Action(
+        "refund",
+        frozenset(
+            {
+                S.PROCESSING,
+                S.SUPPLEMENT_REQUESTED,
+                S.WITHDRAWAL_REQUESTED,
+                S.STOPPED,
+                S.RESOLVED,
+                S.RETURNED,
+            }
+        ),
+        None,  # the status does not change; the paid fee is given back
+        _("refund the fee"),
+        Actor.DESK,
+        "reason",
+        NO_FIGURES,
+        Handover(DESK, APPLICANT, GIVER),
+        example={"reason": "Thu nhầm lệ phí: thủ tục được miễn"},
+        requires=("fee_paid",),
     ),
     Action(
         "resolve",

@@ -1,12 +1,12 @@
 """Writes for records: the only way a record is created or changes status.
 
 By concern: ``engine`` (lock, version check, save of every changed field, the history event),
-``intake`` (submission, receipt at the desk, receipt by post), ``unit_actions``,
-``point_actions``, ``transfers``, ``corrections``, ``access_log``. Every function is
-keyword-only and atomic, validates its input (``ValidationError`` with a message per field;
-nothing is written), checks the actor's right to act (the permission of its
-``records.lifecycle.ACTIONS`` entry), checks the current status against the table
-(``InvalidTransition``, a 409), and writes one ``RecordEvent``.
+``intake`` (submission, receipt at the desk, receipt by post), ``unit_actions``, ``fees``
+(payment requests, payments, receipts, refunds), ``point_actions``, ``transfers``,
+``corrections``, ``access_log``. Every function is keyword-only and atomic, validates its input
+(``ValidationError`` with a message per field; nothing is written), checks the actor's right to
+act (the permission of its ``records.lifecycle.ACTIONS`` entry), checks the current status
+against the table (``InvalidTransition``, a 409), and writes one ``RecordEvent``.
 
 ``ACTION_SERVICES`` is the dispatch derived from the table: the function of every action.
 """
@@ -21,6 +21,12 @@ from records.services.completion import record_complete, record_request_completi
 from records.services.corrections import EDITABLE_DETAILS, record_update_details
 from records.services.documents import check_scan, record_attach_scan
 from records.services.engine import apply_transition
+from records.services.fees import (
+    record_paid,
+    record_paid_online,
+    record_refund,
+    record_request_payment,
+)
 from records.services.intake import (
     check_create_at_desk,
     postal_receive,
@@ -41,11 +47,9 @@ from records.services.transfers import (
 )
 from records.services.unit_actions import (
     record_extend,
-    record_paid,
     record_process,
     record_receive,
     record_refuse,
-    record_request_payment,
     record_request_supplement,
     record_resolve,
     record_return,
@@ -73,8 +77,10 @@ __all__ = [
     "record_digitise",
     "record_extend",
     "record_paid",
+    "record_paid_online",
     "record_process",
     "record_receive",
+    "record_refund",
     "record_refuse",
     "record_request_completion",
     "record_request_payment",

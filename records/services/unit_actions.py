@@ -18,6 +18,7 @@ from records.services.engine import (
     resume_acceptance_clock,
     stamp_receipt,
 )
+from records.services.fees import cancel_open_request
 
 
 def record_receive(*, record: Record, actor, at=None, expected_version=None, note="") -> Record:
@@ -111,48 +112,6 @@ def record_supplement(*, record: Record, actor, at=None, expected_version=None, 
     )
 
 
-def record_request_payment(
-    *, record: Record, actor, amount: int | None = None, at=None, expected_version=None, note=""
-):
-    """Ask for fees or financial obligations; the clock pauses."""
-    if amount is not None and (not isinstance(amount, int) or amount < 0):
-        raise ValidationError({"amount": _("Enter the amount in đồng as a whole number.")})
-
-    def change(current, calendar, moment, data):
-        if amount is not None:
-            data["amount"] = amount
-
-    return apply_transition(
-        record=record,
-        action="request_payment",
-        actor=actor,
-        at=at,
-        expected_version=expected_version,
-        note=note,
-        change=change,
-    )
-
-
-def record_paid(
-    *, record: Record, actor, online: bool = False, at=None, expected_version=None, note=""
-):
-    """Payment received; the appointment date moves by the pause."""
-
-    def change(current, calendar, moment, data):
-        current.paid_online = current.paid_online or online
-        data["online"] = online
-
-    return apply_transition(
-        record=record,
-        action="paid",
-        actor=actor,
-        at=at,
-        expected_version=expected_version,
-        note=note,
-        change=change,
-    )
-
-
 def record_resolve(
     *, record: Record, actor, e_result: bool = False, at=None, expected_version=None, note=""
 ):
@@ -187,6 +146,10 @@ def record_withdraw(*, record: Record, actor, at=None, expected_version=None, no
 def record_stop(*, record: Record, actor, reason: str, at=None, expected_version=None):
     """Stop handling (rejected after review, or withdrawn): finished, with an outcome."""
     reason = required_text(reason, "reason", _("Give the reason for stopping."))
+
+    def change(current, calendar, moment, data):
+        cancel_open_request(current, moment, data)
+
     return apply_transition(
         record=record,
         action="stop",
@@ -194,6 +157,7 @@ def record_stop(*, record: Record, actor, reason: str, at=None, expected_version
         at=at,
         expected_version=expected_version,
         note=reason,
+        change=change,
     )
 
 

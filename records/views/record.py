@@ -23,7 +23,13 @@ from records.forms import ACTION_FORMS, ScanForm, service_arguments
 from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
 from records.permissions import can_see_identifiers, may_act, record_page_rules
 from records.qr import applicant_code
-from records.selectors import receiving_officer, record_history, record_scans
+from records.selectors import (
+    receipt_payment,
+    receiving_officer,
+    record_history,
+    record_payment_requests,
+    record_scans,
+)
 from records.services import ACTION_SERVICES, log_personal_data_access
 from records.slips import (
     SLIPS,
@@ -57,7 +63,8 @@ def detail_context(request, record, *, forms=None, show_identifiers=None):
         for name in allowed_actions(record.status):
             entry = ACTIONS[name]
             if name not in forms and not (
-                entry.offered_on(record) and may_act(request.user, record, entry.permission)
+                entry.offered_on(record)  # e.g. a refund needs a paid fee
+                and may_act(request.user, record, entry.permission)
             ):
                 continue
             form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
@@ -87,6 +94,7 @@ def detail_context(request, record, *, forms=None, show_identifiers=None):
         "components": list(record.components.all()),
         "scans": list(record_scans(record)) if rules.identifiers else [],
         "scan_form": ScanForm() if writable else None,
+        "payment_requests": record_payment_requests(record),
     }
 
 
@@ -180,6 +188,13 @@ def render_slip(request, record, slip: SlipKind):
     }
     if slip.name == "control":
         context["rows"] = control_slip_rows(record, events)
+    if slip.name == "fee_receipt":
+        event = context["event"]
+        context["payment"] = receipt_payment(
+            record, event.data.get("receipt_no") if event else None
+        )
+        if context["payment"] is None:
+            raise Http404
     return render(request, slip.template, context)
 
 

@@ -194,7 +194,10 @@ def test_payment_and_collection(clerk_a, unit_a, point_a):
     record = receive(clerk_a, unit_a)
     record = record_process(record=record, actor=clerk_a)
     record = record_request_payment(record=record, actor=clerk_a, amount=50000)
-    assert public.public_status(record).todo == public.Todo("pay", "", 50000)
+    todo = public.public_status(record).todo
+    request = record.payment_requests.get()
+    assert (todo.kind, todo.amount, todo.payment) == ("pay", 50000, request.public_id)
+    assert todo.detail == request.purpose and todo.pay_by == request.due_date
 
     at_point = receive(
         clerk_a, unit_a, agent_point=point_a, result_delivery=ResultDelivery.AT_POINT

@@ -216,3 +216,27 @@ def test_transfers_and_ticked_documents_in_the_living_demo(seeded):
     desk = Record.objects.filter(received_at__gte=WINDOW_START, channel=Channel.IN_PERSON)
     assert not desk.filter(components=None).exists()  # every desk dossier lists its documents
     assert desk.filter(components__provided=False).exclude(components_missing="").exists()
+
+
+def test_the_demo_has_payment_requests_and_payments_that_follow_the_history(seeded):
+    """Fees (tests/payments): every ``request_payment`` event is a payment request, every
+    ``paid`` its payment with a receipt number, gapless per unit and year; a record awaiting
+    payment has its open request; ``paid_online`` follows the payments' channel."""
+    from records.models import Payment, PaymentRequest
+
+    requested = RecordEvent.objects.filter(action="request_payment").count()
+    assert requested > 0 and PaymentRequest.objects.count() == requested
+    assert Payment.objects.count() == RecordEvent.objects.filter(action="paid").count() > 0
+    awaiting = Record.objects.filter(status=Status.AWAITING_PAYMENT)
+    assert awaiting.count() == PaymentRequest.objects.filter(state="requested").count()
+    assert not awaiting.exclude(payment_requests__state="requested").exists()
+    numbers = defaultdict(list)
+    for unit, year, number in Payment.objects.values_list(
+        "receipt_unit", "receipt_year", "receipt_number"
+    ):
+        numbers[unit, year].append(number)
+    assert all(sorted(n) == list(range(1, len(n) + 1)) for n in numbers.values())
+    online = set(Payment.objects.filter(channel="online").values_list("request__record", flat=True))
+    assert online and online == set(
+        Record.objects.filter(paid_online=True).values_list("pk", flat=True)
+    )

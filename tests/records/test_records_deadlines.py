@@ -95,7 +95,7 @@ def test_supplement_pause_moves_the_appointment_date(clerk_a, unit_a):
 def test_payment_pause_same_day_moves_nothing(clerk_a, unit_a):
     record = receive(clerk_a, unit_a, received_at=local(2025, 7, 7, 9, 0))
     record = services.record_request_payment(
-        record=record, actor=clerk_a, at=local(2025, 7, 7, 9, 5)
+        record=record, actor=clerk_a, amount=8000, at=local(2025, 7, 7, 9, 5)
     )
     record = services.record_paid(record=record, actor=clerk_a, at=local(2025, 7, 7, 11, 0))
     assert record.due_date == date(2025, 7, 14)

@@ -11,7 +11,7 @@ from records.calendar import WorkingCalendar
 from records.enums import Outcome, Status
 from records.exceptions import InvalidTransition, RecordConflict
 from records.lifecycle import ACTIONS, RECORD_ACTIONS, allowed_actions
-from records.models import Record, RecordEvent
+from records.models import Payment, PaymentRequest, Record, RecordEvent
 from tests.helpers import APPLICANT, UNIT_B, receive
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ PATHS = {
     Status.REFUSED: ["submit", ("refuse", {"reason": "Sai mẫu đơn"})],
     Status.PROCESSING: ["process"],
     Status.SUPPLEMENT_REQUESTED: [("request_supplement", {"reason": "Thiếu bản sao"})],
-    Status.AWAITING_PAYMENT: ["request_payment"],
+    Status.AWAITING_PAYMENT: [("request_payment", {"amount": 50000})],
     Status.WITHDRAWAL_REQUESTED: ["withdraw"],
     Status.STOPPED: [("stop", {"reason": "Không đủ điều kiện"})],
     Status.RESOLVED: ["resolve"],
@@ -59,11 +59,37 @@ def valid_arguments(action, record):
         return {"to_unit": UNIT_B, "reason": "Thuộc thẩm quyền đơn vị khác"}
     if action == "send_back":
         return {"reason": "Không thuộc thẩm quyền"}
+    if action == "request_payment":  # the bundled birth registration is free: say the amount
+        return {"amount": 50000}
+    if action == "refund":  # a fee paid earlier (its rows only: the status stays)
+        paid_fee(record)
+        return {"reason": "Thu nhầm"}
     if action == "extend":
         start = record.current_due_date or timezone.localdate()  # none before receipt
         new_date = WorkingCalendar().add_working_days(start, 3)
         return {"new_due_date": new_date, "reason": "Cần xác minh thêm"}
     return {}
+
+
+def paid_fee(record):
+    request = PaymentRequest.objects.create(
+        record=record,
+        amount=8000,
+        purpose="Lệ phí",
+        due_date=timezone.localdate(),
+        state="paid",
+        requested_at=timezone.now(),
+        closed_at=timezone.now(),
+    )
+    Payment.objects.create(
+        request=request,
+        amount=8000,
+        channel="counter",
+        paid_at=timezone.now(),
+        receipt_unit_id=record.receiving_unit_id,
+        receipt_year=2025,
+        receipt_number=PaymentRequest.objects.count(),
+    )
 
 
 def snapshot(record):
@@ -106,12 +132,14 @@ def test_transition_matrix(status, action, clerk_a, unit_a):
 
 
 def test_allowed_actions_match_the_table():
-    assert allowed_actions(Status.RESOLVED) == ["return", "result_to_desk"]
+    # ``refund`` is offered on a page only while a fee is paid (its condition ``fee_paid``).
+    assert allowed_actions(Status.RESOLVED) == ["refund", "return", "result_to_desk"]
     assert allowed_actions(Status.SUBMITTED) == ["receive", "refuse", "request_completion"]
-    assert allowed_actions(Status.RETURNED) == []
+    assert allowed_actions(Status.RETURNED) == ["refund"]
     assert allowed_actions(Status.PROCESSING) == [
         "request_supplement",
         "request_payment",
+        "refund",
         "resolve",
         "withdraw",
         "stop",
@@ -130,7 +158,7 @@ def test_full_journey_history(clerk_a, unit_a):
         ("request_supplement", {"reason": "Thiếu tờ khai"}),
         ("supplement", {}),
         ("request_payment", {"amount": 50000}),
-        ("paid", {"online": True}),
+        ("paid", {"reference": "PT-0042"}),
         ("resolve", {"e_result": True}),
         ("return", {"method": "online"}),
     ]:
@@ -138,7 +166,8 @@ def test_full_journey_history(clerk_a, unit_a):
     record.refresh_from_db()
     assert record.code == code
     assert record.status == Status.RETURNED
-    assert record.paid_online and record.e_result
+    # Paid at the counter: paid_online follows the payment's channel (online: tests/payments).
+    assert not record.paid_online and record.e_result
     assert record.return_method == "online" and record.returned_at is not None
     assert record.outcome == Outcome.EARLY
     events = list(record.events.values_list("action", "from_status", "to_status"))
@@ -152,7 +181,7 @@ def test_full_journey_history(clerk_a, unit_a):
         ("resolve", 4, 9),
         ("return", 9, 10),
     ]
-    assert record.events.get(action="request_payment").data == {"amount": 50000}
+    assert record.events.get(action="request_payment").data["amount"] == 50000
     assert record.events.get(action="request_supplement").note == "Thiếu tờ khai"
 
 
