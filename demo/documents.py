@@ -130,9 +130,11 @@ def seed_transfers(since: datetime, now: datetime) -> int:
             done += 1
             if index < pending + accepted:
                 continue
-            record = services.record_process(
-                record=record, actor=clerks[taker], at=moment + 2 * STEP
-            )
+            if record.status == Status.RECEIVED:
+                record = services.record_process(
+                    record=record, actor=clerks[taker], at=moment + 2 * STEP
+                )
+                done += 1
             record = services.record_resolve(
                 record=record, actor=clerks[taker], at=moment + 3 * STEP
             )
