@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from records.enums import DeliveryPlace, ResultDelivery, ReturnMethod
+from records.enums import DeliveryPlace, ResultDelivery, ReturnMethod, Status
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,27 @@ FIELDS: dict[str, InputField] = {
     "new_due_date": InputField("date", _("New appointment date")),
     "recipient_name": InputField("text", _("Received by (full name)"), max_length=150),
     "place": InputField("choice", _("Where"), choices=tuple(DeliveryPlace.choices)),
+    "officer": InputField(
+        "text",
+        _("Specialist (username)"),
+        max_length=150,
+        help_text="The username of a specialist of the handling unit",
+    ),
+    "proposal": InputField(
+        "choice",
+        _("Proposed result"),
+        choices=(
+            ("resolve", _("resolve")),
+            ("stop", _("stop handling")),
+            ("extend", _("extend the appointment date")),
+        ),
+    ),
+    "proposed_due_date": InputField(
+        "date",
+        _("New appointment date (extension)"),
+        required=False,
+        help_text="Only for a proposed extension",
+    ),
 }
 
 # The input shapes: the fields of an action's form and serializer after the version the actor
@@ -71,6 +92,8 @@ INPUTS: dict[str, tuple[str, ...] | None] = {
     "return": ("note", "method"),
     "extend": ("new_due_date", "reason"),
     "deliver": ("note", "recipient_name", "place"),
+    "reassign": ("officer", "reason"),
+    "propose": ("proposal", "note", "e_result", "proposed_due_date", "reason"),
     "desk_intake": None,
     "postal_intake": None,
     "details": None,
@@ -85,4 +108,14 @@ CONDITIONS = {
     "result_at_point": lambda record: record.result_at_point_since is not None,
     # An online submission returned to the citizen for completion (its clock stopped).
     "not_awaiting_completion": lambda record: record.paused_since is None,
+    # The chain of officers (README): a procedure that needs the leader's approval has its
+    # result proposed (and approved) instead of done at once; a withdrawal stops without it.
+    "no_approval_needed": lambda record: (
+        not record.procedure.needs_approval or record.status == Status.WITHDRAWAL_REQUESTED
+    ),
+    "approval_needed": lambda record: record.procedure.needs_approval,
+    "no_pending_proposal": lambda record: (
+        not record.proposals.filter(decided_at__isnull=True).exists()
+    ),
+    "pending_proposal": lambda record: record.proposals.filter(decided_at__isnull=True).exists(),
 }

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     POINT = "ensure_can_act_at_point"  # post office staff of the record's agent point
     UNIT_OR_POINT = "ensure_can_digitise"  # either of the two
     DELIVER = "ensure_can_deliver"  # the national portal's connector, for its delivery units
+    APPROVE = "ensure_can_approve"  # the leader of the handling unit
 
 
 class Since(StrEnum):

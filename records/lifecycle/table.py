@@ -205,6 +205,7 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, DESK, GIVER),
         example={"e_result": True},
+        requires=("no_approval_needed",),
     ),
     Action(
         "withdraw",
@@ -227,6 +228,7 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, APPLICANT, GIVER),
         example={"reason": "Người nộp rút hồ sơ"},
+        requires=("no_approval_needed",),
     ),
     Action(
         "return",
@@ -249,6 +251,57 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, APPLICANT, GIVER),
         example={"new_due_date": "2025-07-18", "reason": "Cần xác minh thêm thông tin"},
+        requires=("no_approval_needed",),
+    ),
+    # --- The chain of officers: assignment and the leader's approval ------------------------
+    Action(
+        "reassign",
+        OPEN_BEFORE_RESULT | {S.WITHDRAWAL_REQUESTED},
+        None,
+        _("reassign to another specialist"),
+        Actor.DESK,
+        "reassign",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, GIVER),
+        example={"officer": "chuyenvien.phuxuan", "reason": "Cán bộ nghỉ phép"},
+    ),
+    Action(
+        "propose",
+        OPEN_BEFORE_RESULT,
+        None,  # internal step: the national status stays until the leader approves
+        _("propose the result to the leader"),
+        Actor.DESK,
+        "propose",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, GIVER),
+        example={"proposal": "resolve", "note": "Đủ điều kiện cấp", "e_result": True},
+        requires=("approval_needed", "no_pending_proposal"),
+    ),
+    Action(
+        "approve",
+        OPEN_BEFORE_RESULT,
+        None,  # the approved action then changes the status, through its own service
+        _("approve the proposed result"),
+        Actor.DESK,
+        "note",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, RECEIVER),
+        permission=Permission.APPROVE,
+        example={"note": "Đồng ý", "version": 4},
+        requires=("pending_proposal",),
+    ),
+    Action(
+        "send_back",
+        OPEN_BEFORE_RESULT,
+        None,
+        _("send the proposal back"),
+        Actor.DESK,
+        "reason",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, GIVER),
+        permission=Permission.APPROVE,
+        example={"reason": "Bổ sung ý kiến xác minh", "version": 4},
+        requires=("pending_proposal",),
     ),
     # --- Correction (API only: PATCH records/{code}/) -----------------------------------------
     Action(

@@ -17,6 +17,13 @@ from collections.abc import Callable
 
 from records.lifecycle import ACTIONS
 from records.services.access_log import log_personal_data_access
+from records.services.assignment import assign_at_receipt
+from records.services.chain import (
+    record_approve,
+    record_propose,
+    record_reassign,
+    record_send_back,
+)
 from records.services.completion import record_complete, record_request_completion
 from records.services.corrections import EDITABLE_DETAILS, record_update_details
 from records.services.engine import apply_transition
@@ -51,6 +58,7 @@ __all__ = [
     "ACTION_SERVICES",
     "EDITABLE_DETAILS",
     "apply_transition",
+    "assign_at_receipt",
     "check_create_at_desk",
     "log_personal_data_access",
     "postal_receive",
@@ -59,7 +67,11 @@ __all__ = [
     "record_deliver",
     "record_digitise",
     "record_extend",
+    "record_approve",
     "record_paid",
+    "record_propose",
+    "record_reassign",
+    "record_send_back",
     "record_process",
     "record_receive",
     "record_refuse",

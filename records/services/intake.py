@@ -19,6 +19,7 @@ from records.enums import DESK_CHANNELS, Channel, ResultDelivery, Status
 from records.lifecycle import ACTIONS
 from records.models import DossierComponent, Procedure, Record
 from records.permissions import ensure_can_receive
+from records.services.assignment import assign_at_receipt, resolve_officer
 from records.services.engine import check_moment, stamp_receipt, write_event
 from records.validation import NOTIFY_NEEDS, clean_applicant, clean_notify
 
@@ -39,6 +40,7 @@ def record_create_at_desk(
     notify_sms: bool = False,
     notify_zalo: bool = False,
     notify_email: bool = False,
+    specialist=None,
 ) -> Record:
     """Receive a complete dossier at the desk (action ``receive_at_desk``): create the record
     in status *received*, issue its code and set its appointment date. ``result_delivery``
@@ -46,9 +48,11 @@ def record_create_at_desk(
     last two need an agent point. The channel is in person or by post (``DESK_CHANNELS``): an
     online dossier is a submission (``record_submit``) accepted with ``record_receive``.
     ``notify_*`` are the channels the applicant chose for notifications (e-mail needs the
-    e-mail address, SMS and Zalo the phone)."""
+    e-mail address, SMS and Zalo the phone). ``specialist`` (a user or username) is the
+    specialist the desk hands the record to; by default the next one in turn."""
     return _create_record(
         action="receive_at_desk",
+        specialist=specialist,
         moment=received_at,
         actor=actor,
         note=note,
@@ -68,7 +72,7 @@ def check_create_at_desk(*, received_at: datetime | None = None, **inputs) -> No
     """Run the checks of ``record_create_at_desk`` without writing anything (same arguments
     but ``actor``, ``digitised`` and ``note``): raises its ``ValidationError``. A form that
     already found shape errors calls it so that every error is shown at once."""
-    for name in ("actor", "digitised", "note"):
+    for name in ("actor", "digitised", "note", "specialist"):
         inputs.pop(name, None)
     notify = {name: inputs.pop(name, False) for name in NOTIFY_NEEDS}
     _clean_for_create(action="receive_at_desk", moment=received_at, notify=notify, **inputs)
@@ -197,6 +201,7 @@ def _create_record(
     extra: dict | None = None,
     components=(),
     event_data: dict | None = None,
+    specialist=None,
     **inputs,
 ):
     """Validate, check the actor, then create a record by the creation ``action`` (its target
@@ -212,6 +217,14 @@ def _create_record(
         component_rows = _clean_components(components)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    officer = None
+    if specialist and not errors:
+        try:
+            officer = resolve_officer(
+                specialist, fields["handling_unit"], fields["procedure"].field
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     fields.update(extra or {})
@@ -235,6 +248,9 @@ def _create_record(
         for row in component_rows:
             row.record = record
         DossierComponent.objects.bulk_create(component_rows)
+        handover = {}
+        if entry.target == Status.RECEIVED:
+            handover = assign_at_receipt(record=record, actor=actor, moment=moment, officer=officer)
         write_event(
             record=record,
             action=entry.event,
@@ -243,7 +259,7 @@ def _create_record(
             actor=actor,
             at=moment,
             note=note,
-            data=event_data or {},
+            data={**(event_data or {}), **handover},
         )
     return record
 

@@ -14,14 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from records import permissions
 from records.enums import AccessChannel
 from records.exceptions import RecordConflict
 from records.extensions import record_panels
 from records.forms import ACTION_FORMS, service_arguments
-from records.lifecycle import ACTION_LABELS, allowed_actions
+from records.lifecycle import ACTION_LABELS, ACTIONS, Permission, allowed_actions
 from records.permissions import can_see_identifiers, record_page_rules
 from records.qr import applicant_code
-from records.selectors import receiving_officer, record_history
+from records.selectors import (
+    current_assignment,
+    pending_proposal,
+    receiving_officer,
+    record_history,
+)
 from records.services import ACTION_SERVICES, log_personal_data_access
 from records.slips import (
     SLIPS,
@@ -50,19 +56,20 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         show_identifiers = rules.identifiers
     writable = can_write(request.user)
     actions = []
-    if writable:
-        forms = forms or {}
-        for name in allowed_actions(record.status):
-            form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
-            actions.append(
-                {
-                    "name": name,
-                    "label": ACTION_LABELS[name],
-                    "form": form,
-                    "open": name in forms,
-                    "url": reverse("records:act", kwargs={"code": record.code, "action": name}),
-                }
-            )
+    forms = forms or {}
+    for name in allowed_actions(record.status):
+        if not _may_offer(request.user, record, name):
+            continue
+        form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
+        actions.append(
+            {
+                "name": name,
+                "label": ACTION_LABELS[name],
+                "form": form,
+                "open": name in forms,
+                "url": reverse("records:act", kwargs={"code": record.code, "action": name}),
+            }
+        )
     events = list(record_history(record))
     return {
         "record": record,
@@ -77,7 +84,26 @@ def _detail_context(request, record, *, forms=None, show_identifiers=None):
         "masked_phone": mask_phone(record.applicant_phone),
         "can_write": writable,
         "record_panels": record_panels(record),
+        "assignment": current_assignment(record),
+        "proposal": pending_proposal(record),
     }
+
+
+def _may_offer(user, record, name: str) -> bool:
+    """A button of the record page for ``user``: the unit's clerks get the unit's actions, the
+    unit's leader the approval's (each as the entry's permission says), when the record meets
+    the entry's conditions."""
+    entry = ACTIONS[name]
+    if entry.permission == Permission.APPROVE:
+        if not (user.leader or user.is_admin):
+            return False
+    elif not can_write(user):
+        return False
+    try:
+        getattr(permissions, entry.permission)(user, record)
+    except PermissionDenied:
+        return False
+    return entry.offered_on(record)
 
 
 @login_required
@@ -120,7 +146,8 @@ def record_act(request, code: str, action: str):
     if action not in ACTION_FORMS:
         raise Http404
     record = record_or_404(request.user, code)
-    if not can_write(request.user):
+    approval = ACTIONS[action].permission == Permission.APPROVE
+    if not (request.user.leader or request.user.is_admin if approval else can_write(request.user)):
         raise PermissionDenied
     record, form, status = perform_action(
         request, record, action, ACTION_SERVICES[action], ACTION_FORMS[action]
