@@ -274,7 +274,7 @@ _ACTIONS = (
         "propose",
         NO_FIGURES,
         Handover(SECTION, SECTION, GIVER),
-        example={"proposal": "resolve", "note": "Đủ điều kiện cấp", "e_result": True},
+        example={"proposal": "resolve", "note": "Đủ điều kiện cấp", "e_result": True, "reason": ""},
         requires=("approval_needed", "no_pending_proposal"),
     ),
     Action(

@@ -132,6 +132,7 @@ def record_propose(
 
 
 def _decide(current: Record, actor, moment, decision: str, note: str) -> Proposal:
+    """Decide the pending proposal; approving it needs the record as it was proposed."""
     pending = (
         Proposal.objects.select_for_update()
         .select_related("proposed_by")
@@ -140,7 +141,7 @@ def _decide(current: Record, actor, moment, decision: str, note: str) -> Proposa
     )
     if pending is None:
         raise RecordConflict(_("No proposal is waiting for approval: it was already decided."))
-    if pending.record_version != current.version:
+    if decision == ProposalDecision.APPROVED and pending.record_version != current.version:
         raise RecordConflict(
             _("The record changed since the proposal: send the proposal back for a new one.")
         )
