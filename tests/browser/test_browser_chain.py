@@ -69,7 +69,8 @@ def test_one_record_through_the_chain_with_four_users(page, live_server, unit_a,
     after = counters(page, live_server)
     assert after["received"] == before["received"] + 1
     page.get_by_label("Tìm hồ sơ").fill(code[-4:])
-    page.get_by_role("button", name="Tìm", exact=True).click()
+    page.get_by_label("Tìm hồ sơ").press("Enter")
+    page.wait_for_url(re.compile(r"search="))
     assert code in page.locator("main").inner_text()
     page.context.clear_cookies()
 
