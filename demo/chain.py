@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from accounts.models import Role, User
 from records.enums import OPEN_STATUSES, Status
@@ -40,7 +41,7 @@ def assign_open_records() -> int:
         Record.objects.filter(
             status__in=OPEN_STATUSES, handling_unit_id__in=list(teams), code__isnull=False
         )
-        .exclude(assignments__until__isnull=True)
+        .exclude(Exists(Assignment.objects.filter(record=OuterRef("pk"), until__isnull=True)))
         .order_by("received_at", "id")
         .values_list(
             "id", "handling_unit_id", "procedure_id", "received_at", "due_date", "extended_due_date"
