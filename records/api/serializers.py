@@ -254,6 +254,12 @@ class RecordCreateSerializer(ApplicantInput):
     result_delivery = serializers.ChoiceField(
         choices=ResultDelivery.choices, required=False, default=ResultDelivery.AT_UNIT
     )
+    specialist = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="Username of the handling unit's specialist to hand the record to; default: "
+        "the next one in turn for the procedure's field",
+    )
 
 
 class PostalIntakeSerializer(ApplicantInput):

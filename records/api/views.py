@@ -20,8 +20,8 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import (
     ClerkOrPostStaffWrites,
-    LeaderWrites,
     ClerkWritesOthersRead,
+    LeaderWrites,
     PostStaffWrites,
 )
 from accounts.models import Role

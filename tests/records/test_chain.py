@@ -316,7 +316,7 @@ def test_every_counter_equals_the_length_of_its_list(chain, unit_a, point_a, who
         "leader": {"approval", "overdue", "return-post"},
     }[who]
     assert expected <= keys
-    for key, label, count, url, _tone in cards:
+    for key, _label, count, url, _tone in cards:
         assert list_length(client, url) == count, key
     counts = {key: count for key, _l, count, _u, _t in cards}
     if who == "leader":

@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import Role
 from records import services
 from records.calendar import WorkingCalendar
 from records.enums import Outcome, Status
 from records.exceptions import InvalidTransition, RecordConflict
 from records.lifecycle import ACTIONS, RECORD_ACTIONS, allowed_actions
 from records.models import Record, RecordEvent
-from accounts.models import Role
 from tests.helpers import APPLICANT, make_user, receive
 
 pytestmark = pytest.mark.django_db
