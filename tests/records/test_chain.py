@@ -344,3 +344,20 @@ def test_the_home_counters_are_a_few_queries_whatever_the_records(
 
 def test_every_unit_action_is_in_the_table():
     assert {"reassign", "propose", "approve", "send_back"} <= set(RECORD_ACTIONS)
+
+
+def test_the_api_receives_for_the_chosen_specialist_and_lists_mine(desk_a, unit_a):
+    cv1, cv2 = specialist("cv1", unit_a), specialist("cv2", unit_a)
+    api = APIClient()
+    api.force_authenticate(desk_a)
+    payload = {"procedure": "ho-tich-khai-tu", "channel": 1, **APPLICANT, "specialist": "cv2"}
+    response = api.post("/api/v1/records/", payload, format="json")
+    assert response.status_code == 201
+    assert officer_of(Record.objects.get(code=response.json()["code"])) == "cv2"
+    response = api.post("/api/v1/records/", {**payload, "specialist": "nobody"}, format="json")
+    assert response.status_code == 400 and "specialist" in response.json()
+    mine = APIClient()
+    mine.force_authenticate(cv2)
+    assert mine.get("/api/v1/records/?mine=true").json()["count"] == 1
+    mine.force_authenticate(cv1)
+    assert mine.get("/api/v1/records/?mine=true").json()["count"] == 0
