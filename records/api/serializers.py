@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from records.enums import Channel, Outcome, ResultDelivery, ReturnMethod, Status
 from records.extensions import record_extras
-from records.lifecycle import FIELDS, INPUTS, InputField, allowed_actions
+from records.lifecycle import ACTIONS, FIELDS, INPUTS, InputField, allowed_actions
 from records.models import Procedure, Record, RecordEvent
 from records.validation import mask_id, mask_phone
 
@@ -160,7 +160,13 @@ class RecordDetailSerializer(RecordSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, record) -> list[str]:
-        return [action.replace("_", "-") for action in allowed_actions(record.status)]
+        """The unit's actions allowed now: by the status and the table's conditions (the
+        leader's approval only on procedures that need it)."""
+        return [
+            action.replace("_", "-")
+            for action in allowed_actions(record.status)
+            if ACTIONS[action].offered_on(record)
+        ]
 
     @extend_schema_field(serializers.DictField(child=serializers.DictField()))
     def get_extras(self, record) -> dict:

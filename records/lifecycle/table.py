@@ -288,7 +288,7 @@ _ACTIONS = (
         Handover(SECTION, SECTION, RECEIVER),
         permission=Permission.APPROVE,
         example={"note": "Đồng ý", "version": 4},
-        requires=("pending_proposal",),
+        requires=("approval_needed", "pending_proposal"),
     ),
     Action(
         "send_back",
@@ -301,7 +301,7 @@ _ACTIONS = (
         Handover(SECTION, SECTION, GIVER),
         permission=Permission.APPROVE,
         example={"reason": "Bổ sung ý kiến xác minh", "version": 4},
-        requires=("pending_proposal",),
+        requires=("approval_needed", "pending_proposal"),
     ),
     # --- Correction (API only: PATCH records/{code}/) -----------------------------------------
     Action(

@@ -182,6 +182,7 @@ def test_journey_over_http(api, unit_a):
         "withdraw",
         "stop",
         "extend",
+        "reassign",  # the chain of officers (no approval needed for this procedure)
     ]
     steps = [
         ("process", {}),
