@@ -5,8 +5,18 @@ from records.models import CalendarDay, PersonalDataAccess, Procedure, Record, R
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ("key", "name", "field", "time_limit", "time_unit", "online_level", "active")
-    list_filter = ("field", "time_unit", "online_level", "active")
+    list_display = (
+        "key",
+        "name",
+        "field",
+        "time_limit",
+        "time_unit",
+        "online_level",
+        "needs_approval",
+        "active",
+    )
+    list_editable = ("needs_approval",)  # the chain of officers: which results pass the leader
+    list_filter = ("field", "time_unit", "online_level", "needs_approval", "active")
     search_fields = ("key", "name", "name_en", "name_folded", "national_code")
 
     def has_delete_permission(self, request, obj=None):

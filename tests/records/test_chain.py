@@ -361,3 +361,12 @@ def test_the_api_receives_for_the_chosen_specialist_and_lists_mine(desk_a, unit_
     assert mine.get("/api/v1/records/?mine=true").json()["count"] == 1
     mine.force_authenticate(cv1)
     assert mine.get("/api/v1/records/?mine=true").json()["count"] == 0
+
+
+def test_the_city_office_manages_duties_and_approval_in_the_admin(client, city_office, clerk_a):
+    client.force_login(city_office)
+    page = client.get(reverse("admin:accounts_user_change", args=[clerk_a.pk])).content.decode()
+    for name in ("is_desk", "is_specialist", "is_leader", "specialist_fields", "title"):
+        assert f'name="{name}"' in page, name
+    listing = client.get(reverse("admin:records_procedure_changelist")).content.decode()
+    assert 'name="form-0-needs_approval"' in listing
