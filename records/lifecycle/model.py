@@ -86,6 +86,7 @@ class Action:
     example_title: str = ""  # default the name in words
     on_pages: bool = True  # a button (or form) on the actor's pages; False: API only
     requires: tuple[str, ...] = ()  # CONDITIONS the record must also meet for the button
+    internal: bool = False  # a step inside the unit (the chain of officers): not synced out
 
     def __post_init__(self):
         defaults = {

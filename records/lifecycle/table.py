@@ -264,6 +264,7 @@ _ACTIONS = (
         NO_FIGURES,
         Handover(SECTION, SECTION, GIVER),
         example={"officer": "chuyenvien.phuxuan", "reason": "Cán bộ nghỉ phép"},
+        internal=True,
     ),
     Action(
         "propose",
@@ -276,6 +277,7 @@ _ACTIONS = (
         Handover(SECTION, SECTION, GIVER),
         example={"proposal": "resolve", "note": "Đủ điều kiện cấp", "e_result": True, "reason": ""},
         requires=("approval_needed", "no_pending_proposal"),
+        internal=True,
     ),
     Action(
         "approve",
@@ -289,6 +291,7 @@ _ACTIONS = (
         permission=Permission.APPROVE,
         example={"note": "Đồng ý", "version": 4},
         requires=("approval_needed", "pending_proposal"),
+        internal=True,
     ),
     Action(
         "send_back",
@@ -302,6 +305,7 @@ _ACTIONS = (
         permission=Permission.APPROVE,
         example={"reason": "Bổ sung ý kiến xác minh", "version": 4},
         requires=("approval_needed", "pending_proposal"),
+        internal=True,
     ),
     # --- Correction (API only: PATCH records/{code}/) -----------------------------------------
     Action(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from dvcqg.models import SyncMessage
 from records import services
 from records.calendar import WorkingCalendar
 from records.enums import Channel, ResultDelivery, Status
@@ -370,3 +371,12 @@ def test_the_city_office_manages_duties_and_approval_in_the_admin(client, city_o
         assert f'name="{name}"' in page, name
     listing = client.get(reverse("admin:records_procedure_changelist")).content.decode()
     assert 'name="form-0-needs_approval"' in listing
+
+
+def test_the_internal_steps_are_not_synced_to_the_national_portal(chain):
+    record, cv, leader = chain["record"], chain["cv"], chain["leader"]
+    before = SyncMessage.objects.filter(record=record).count()
+    assert before == 2  # receive, process
+    record = services.record_propose(record=record, actor=cv, proposal="resolve")
+    record = services.record_send_back(record=record, actor=leader, reason="Trình lại")
+    assert SyncMessage.objects.filter(record=record).count() == before
