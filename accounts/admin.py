@@ -7,8 +7,18 @@ from accounts.models import Role, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "role", "commune", "agent_point", "is_active")
-    list_filter = ("role", "is_active", "commune__kind", "commune")
+    list_display = (
+        "username",
+        "get_full_name",
+        "title",
+        "role",
+        "commune",
+        "is_desk",
+        "is_specialist",
+        "is_leader",
+        "is_active",
+    )
+    list_filter = ("role", "is_active", "is_specialist", "is_leader", "commune__kind", "commune")
     search_fields = ("username", "first_name", "last_name", "email")
     list_select_related = ("commune", "agent_point")
     autocomplete_fields = ("commune", "agent_point")
@@ -16,6 +26,10 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role and workplace"), {"fields": ("role", "commune", "agent_point")}),
+        (
+            _("Duties in the unit"),
+            {"fields": ("title", "is_desk", "is_specialist", "is_leader", "specialist_fields")},
+        ),
         (_("Status"), {"fields": ("is_active", "is_superuser", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -61,6 +61,38 @@ class User(AbstractUser):
         help_text=_("Integration accounts only: the units this connector may submit dossiers to."),
     )
 
+    # Duties in the unit (README, "The chain of officers"): a clerk may receive and return at
+    # the one-stop desk, handle records as a specialist (chuyên viên) and approve as a leader.
+    # A commune leader is the unit's leader (and reads everything of the unit).
+    is_desk = models.BooleanField(
+        _("desk duty"), default=True, help_text=_("Clerks: receives dossiers and returns results.")
+    )
+    is_specialist = models.BooleanField(
+        _("specialist duty"),
+        default=True,
+        help_text=_("Clerks: handles records (chuyên viên); new records are assigned in turn."),
+    )
+    is_leader = models.BooleanField(
+        _("leader duty"),
+        default=False,
+        help_text=_("Approves proposed results. A commune leader always has this duty."),
+    )
+    specialist_fields = models.JSONField(
+        _("fields handled"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'The procedure fields (lĩnh vực) this specialist handles, as a list, e.g. ["Hộ tịch"]; '
+            "empty: all fields."
+        ),
+    )
+    title = models.CharField(
+        _("job title"),
+        max_length=120,
+        blank=True,
+        help_text=_('For the signature blocks, e.g. "Chuyên viên", "Phó Chủ tịch UBND".'),
+    )
+
     objects = PortalUserManager()
 
     class Meta:
@@ -159,6 +191,28 @@ class User(AbstractUser):
     @property
     def is_city_wide(self) -> bool:
         return self.is_active and (self.role in CITY_WIDE_ROLES or self.is_superuser)
+
+    @property
+    def desk_clerk(self) -> bool:
+        """Receives and returns at the unit's one-stop desk."""
+        return self.is_active and self.role == Role.CLERK and self.is_desk
+
+    @property
+    def specialist(self) -> bool:
+        """Handles the unit's records (chuyên viên): gets new records in turn."""
+        return self.is_active and self.role == Role.CLERK and self.is_specialist
+
+    @property
+    def leader(self) -> bool:
+        """The unit's leader: approves proposed results (a commune leader, or a clerk with
+        the leader duty)."""
+        return self.is_active and (
+            self.role == Role.COMMUNE_LEADER or (self.role == Role.CLERK and self.is_leader)
+        )
+
+    def handles_field(self, field: str) -> bool:
+        """Whether this specialist handles procedures of ``field`` (no fields: all)."""
+        return not self.specialist_fields or field in self.specialist_fields
 
     @property
     def workplace(self):

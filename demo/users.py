@@ -26,18 +26,35 @@ DEMO_USERS = [
     ("admin", Role.ADMIN, None, None, ("Lê Minh", "Tuấn")),
     ("thanhpho", Role.CITY_OFFICE, None, None, ("Trần Thị Thu", "Hà")),
     ("canbo.phuxuan", Role.CLERK, "19753", None, ("Nguyễn Thị", "Lan")),
+    ("chuyenvien.phuxuan", Role.CLERK, "19753", None, ("Trần Quốc", "Bảo")),
+    ("chuyenvien2.phuxuan", Role.CLERK, "19753", None, ("Lê Thị", "Hoa")),
     ("lanhdao.phuxuan", Role.COMMUNE_LEADER, "19753", None, ("Hoàng Văn", "Dũng")),
     ("canbo.phuvang", Role.CLERK, "19942", None, ("Phan Thị", "Mai")),
+    ("chuyenvien.phuvang", Role.CLERK, "19942", None, ("Ngô Văn", "Hải")),
+    ("lanhdao.phuvang", Role.COMMUNE_LEADER, "19942", None, ("Đặng Thị", "Nga")),
     ("canbo.aluoi5", Role.CLERK, "20050", None, ("Hồ Văn", "Thái")),
+    ("chuyenvien.aluoi5", Role.CLERK, "20050", None, ("Kê Thị", "Lự")),
+    ("lanhdao.aluoi5", Role.COMMUNE_LEADER, "20050", None, ("Hồ Văn", "Lai")),
     ("buudien.phuxuan", Role.POST_STAFF, None, "first-of:19753", ("Võ Thị Thanh", "Hương")),
     # The national portal's connector (API only), delivering to every unit: the simulator
     # posts with its token (README, "Running the simulator beside make run").
     ("ketnoi.dvcqg", Role.INTEGRATION, None, None, ("Kết nối", "DVCQG")),
 ]
 
+# The chain of officers (README): each demo unit has its desk clerk (canbo.*, receives and
+# returns), its specialists (chuyenvien.*, handle; chuyenvien2.phuxuan only civil status) and
+# its leader (lanhdao.*, approves). (desk, specialist, leader, fields handled, job title)
+DUTIES = {
+    "canbo": (True, False, False, [], "Công chức Bộ phận Một cửa"),
+    "chuyenvien": (False, True, False, [], "Chuyên viên"),
+    "chuyenvien2": (False, True, False, ["Hộ tịch"], "Chuyên viên"),
+    "lanhdao": (False, False, True, [], "Phó Chủ tịch UBND"),
+}
+
 
 def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
-    """Create or reset the demo accounts (one per role, plus clerks of other units).
+    """Create or reset the demo accounts (one per role, plus clerks of other units; each demo
+    unit with its desk clerk, specialists and leader).
 
     Idempotent: a second call leaves the same users with the same password. Needs the
     reference data loaded first.
@@ -57,6 +74,10 @@ def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
             user.commune = commune
             user.agent_point = point
             user.is_superuser = role == Role.ADMIN
+            duties = DUTIES.get(username.split(".", 1)[0])
+            if duties is not None:
+                (user.is_desk, user.is_specialist, user.is_leader) = duties[:3]
+                user.specialist_fields, user.title = duties[3], duties[4]
             user.is_active = True
             if not user.check_password(password):  # unchanged on a second run
                 user.set_password(password)

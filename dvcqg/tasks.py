@@ -18,6 +18,7 @@ from django.db import transaction
 
 from dvcqg import outbox
 from dvcqg.client import delivery_enabled
+from records.lifecycle import ACTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,8 @@ def write_sync_message(*, record, action, at, **_signal) -> None:
     """The receiver of ``records.signals.record_changed`` (connected in ``DvcqgConfig.ready``),
     inside the transaction of the change: write the record's next message, and after commit
     queue its delivery."""
-    if not outbox.syncs(record):
-        return
+    if ACTIONS[action].internal or not outbox.syncs(record):
+        return  # the chain of officers' internal steps stay in the unit
     outbox.write_message(record=record, action=action, at=at)
     transaction.on_commit(lambda: queue_delivery(record.pk), robust=True)
 

@@ -23,7 +23,7 @@ class PostalIntakeForm(RecordReceiveForm):
 
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, unit=point.commune, **kwargs)
-        for name in ("channel", "agent_point", "handling_unit"):
+        for name in ("channel", "agent_point", "handling_unit", "specialist"):
             del self.fields[name]
         self.fields["receiving_unit"].initial = point.commune.code
 

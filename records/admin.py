@@ -33,10 +33,12 @@ class ProcedureAdmin(admin.ModelAdmin):
         "online_level",
         "fee",
         "charge",
+        "needs_approval",
         "active",
     )
-    list_editable = ("fee", "charge")
-    list_filter = ("field", "time_unit", "online_level", "active")
+    # The fees, and which results pass the leader (the chain of officers).
+    list_editable = ("fee", "charge", "needs_approval")
+    list_filter = ("field", "time_unit", "online_level", "needs_approval", "active")
     search_fields = ("key", "name", "name_en", "name_folded", "national_code")
 
     def has_delete_permission(self, request, obj=None):

@@ -78,6 +78,8 @@ def _clean_row(row: dict, line: int, problems: list[str]) -> dict | None:
             "online_level": row["online_level"],
             "confidence": (row.get("confidence") or "").strip(),
             "national_code": (row.get("national_code") or "").strip(),
+            # Optional column: "yes" when the specialist's result needs the leader's approval.
+            "needs_approval": (row.get("needs_approval") or "").strip().lower() in ("yes", "1"),
             "active": True,
             **amounts,
         },

@@ -33,9 +33,13 @@ from records.selectors import (
     TRANSFER_CONDITIONS,
     acceptance_decided_q,
     acceptance_on_time_q,
+    awaiting_approval_q,
+    mine_q,
+    needs_reassignment_q,
     overdue_on_q,
     overdue_q,
     promised_between_q,
+    results_to_return_q,
 )
 from records.services import log_personal_data_access
 from records.validation import identifier_lookup
@@ -207,6 +211,25 @@ class RecordFilter(django_filters.FilterSet):
         method="filter_overdue",
         label=_("Overdue now"),
     )
+    # The chain of officers (the to-do counters' lists).
+    mine = django_filters.ChoiceFilter(
+        choices=[("true", _("yes"))], method="filter_mine", label=_("Assigned to me")
+    )
+    assignment = django_filters.ChoiceFilter(
+        choices=[("needs_reassignment", _("needs (re)assignment"))],
+        method="filter_assignment",
+        label=_("Assignment"),
+    )
+    approval = django_filters.ChoiceFilter(
+        choices=[("pending", _("waiting for the leader")), ("mine", _("waiting for my approval"))],
+        method="filter_approval",
+        label=_("Leader's approval"),
+    )
+    to_return = django_filters.ChoiceFilter(
+        choices=[("desk", _("at the desk")), ("post", _("through the agent point or by post"))],
+        method="filter_to_return",
+        label=_("Result to return"),
+    )
     search = django_filters.CharFilter(
         method="filter_search",
         label=_("Record code, applicant name, personal ID or phone"),
@@ -343,6 +366,26 @@ class RecordFilter(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         condition = Q(status__in=OPEN_STATUSES)
         return queryset.filter(condition if value == "true" else ~condition)
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(mine_q(user))
+
+    def filter_assignment(self, queryset, name, value):
+        return queryset.filter(needs_reassignment_q())
+
+    def filter_approval(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value == "mine":
+            if user is None or not user.is_authenticated or not user.leader and not user.is_admin:
+                return queryset.none()
+            return queryset.filter(awaiting_approval_q(user))
+        return queryset.filter(awaiting_approval_q())
+
+    def filter_to_return(self, queryset, name, value):
+        return queryset.filter(results_to_return_q(value == "post"))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -4,6 +4,7 @@ check the rules, and the views put the services' field errors back on the forms.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
 from agent_points.models import AgentPoint
 from communes.models import Commune
 from records.enums import DESK_CHANNELS, Channel, ResultDelivery
@@ -77,6 +78,14 @@ class RecordReceiveForm(forms.Form):
         to_field_name="code",
         required=False,
     )
+    # The chain of officers: the specialist the desk hands the record to (default: in turn).
+    specialist = forms.ModelChoiceField(
+        label=_("Specialist"),
+        queryset=User.objects.none(),
+        to_field_name="username",
+        required=False,
+        empty_label=_("— the next one in turn —"),
+    )
     result_delivery = forms.ChoiceField(
         label=_("Result wanted"),
         choices=ResultDelivery.choices,
@@ -111,6 +120,10 @@ class RecordReceiveForm(forms.Form):
         self.fields["agent_point"].queryset = AgentPoint.objects.filter(
             commune=unit, active=True
         ).order_by("code")
+        self.fields["specialist"].queryset = User.objects.filter(
+            role=Role.CLERK, is_active=True, is_specialist=True, commune=unit
+        ).order_by("last_name", "first_name", "username")
+        self.fields["specialist"].label_from_instance = lambda user: user.display_name
 
     def service_arguments(self) -> dict:
         """The service's keyword arguments; a field the form rejected is None."""

@@ -56,6 +56,14 @@ class Procedure(TimeStampedModel):
         _("charge (lệ phí), đồng"), null=True, blank=True, help_text=_("Empty: no charge.")
     )
     active = models.BooleanField(_("active"), default=True)
+    needs_approval = models.BooleanField(
+        _("needs the leader's approval"),
+        default=False,
+        help_text=_(
+            "The specialist's proposed result (resolve, stop, extension) goes to the unit "
+            "leader's queue and happens once approved."
+        ),
+    )
 
     class Meta:
         ordering = ["field", "name"]
@@ -684,3 +692,124 @@ class ReceiptSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}: {self.last_number}"
+
+
+class Assignment(models.Model):
+    """Who handles a record (the specialist, chuyên viên) from when to when, who handed it to
+    them, and the step's deadline. One open row (``until`` empty) per open record; "my
+    records" is the indexed query on the open rows of an officer."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    since = models.DateTimeField(_("since"))
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    step_due_date = models.DateField(_("step deadline"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["since", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [
+            models.Index(
+                fields=["officer", "record"],
+                condition=Q(until__isnull=True),
+                name="assignment_open_officer",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(until__isnull=True), name="assignment_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.officer_id}"
+
+
+class AssignmentTurn(models.Model):
+    """Whose turn it is, per unit and procedure field: the last specialist given a new
+    record (round robin). Locked while choosing, so concurrent receipts take turns."""
+
+    unit = models.ForeignKey("communes.Commune", on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=120)
+    last_officer_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "field"], name="assignmentturn_unit_field"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.field}: {self.last_officer_id}"
+
+
+class ProposalDecision(models.TextChoices):
+    APPROVED = "approved", _("approved")
+    SENT_BACK = "sent_back", _("sent back")
+
+
+class Proposal(models.Model):
+    """A result the specialist proposes on a procedure that needs the leader's approval: the
+    action (resolve, stop, extend) and its arguments, waiting in the unit leader's queue until
+    approved (the action then happens through its service) or sent back with a note."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    action = models.CharField(_("proposed action"), max_length=30)
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    record_version = models.PositiveIntegerField()  # the record's version after the proposal
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ProposalDecision.choices, blank=True
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(decided_at__isnull=True), name="proposal_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

@@ -70,6 +70,16 @@ def may_act(actor, record, permission: str) -> bool:
     return True
 
 
+def ensure_can_approve(actor, record) -> None:
+    """The leader of the record's handling unit approves (or sends back) a proposed result;
+    administrators too."""
+    if actor is None or actor.is_admin:
+        return
+    if actor.leader and actor.commune_id == record.handling_unit_id:
+        return
+    raise PermissionDenied(_("Only the leader of the handling unit may approve."))
+
+
 def ensure_can_deliver(actor, record) -> None:
     """The national portal's connector acts (a completed dossier) on the submissions of the
     units it delivers to; administrators and the system on any."""

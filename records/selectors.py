@@ -5,12 +5,29 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from accounts.models import Role, User
 from accounts.scoping import scope_for_user
 from records.calendar import day_start
-from records.enums import OPEN_STATUSES, PAUSED_STATUSES, Channel, PaymentState, Status
-from records.models import Payment, PaymentRequest, Procedure, Record, RecordEvent, RecordScan
+from records.enums import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    Channel,
+    PaymentState,
+    ResultDelivery,
+    Status,
+)
+from records.models import (
+    Assignment,
+    Payment,
+    PaymentRequest,
+    Procedure,
+    Proposal,
+    Record,
+    RecordEvent,
+    RecordScan,
+)
 
 
 def records_for_user(user) -> QuerySet[Record]:
@@ -264,6 +281,77 @@ def active_procedures() -> QuerySet[Procedure]:
     return Procedure.objects.filter(active=True)
 
 
+# --- The chain of officers: assignments, approvals, the to-do counters ----------------------
+
+IN_HANDS = frozenset({Status.RECEIVED, Status.PROCESSING})  # with the specialist, clock running
+
+
+def _open_assignments():
+    return Assignment.objects.filter(record=OuterRef("pk"), until__isnull=True)
+
+
+def mine_q(user) -> Q:
+    """Records whose open assignment is the user's (the partial index on open assignments)."""
+    return Q(Exists(_open_assignments().filter(officer_id=user.pk)))
+
+
+def needs_reassignment_q() -> Q:
+    """Open records with nobody able to handle them: no open assignment, or one held by an
+    officer who left the unit, lost the specialist duty or is inactive."""
+    unable = ~Q(
+        officer__role=Role.CLERK,
+        officer__is_active=True,
+        officer__is_specialist=True,
+        officer__commune_id=OuterRef("handling_unit_id"),
+    )
+    return Q(status__in=OPEN_STATUSES) & (
+        ~Q(Exists(_open_assignments())) | Q(Exists(_open_assignments().filter(unable)))
+    )
+
+
+def awaiting_approval_q(user=None) -> Q:
+    """Records with a proposal waiting for the leader; for ``user``, of the unit they lead."""
+    condition = Q(Exists(Proposal.objects.filter(record=OuterRef("pk"), decided_at__isnull=True)))
+    if user is not None and not user.is_admin:
+        condition &= Q(handling_unit_id=user.commune_id)
+    return condition
+
+
+def results_to_return_q(by_post: bool) -> Q:
+    """Resolved, to hand over at the unit's desk, or through the agent point / by post."""
+    at_unit = Q(result_delivery=ResultDelivery.AT_UNIT)
+    return Q(status=Status.RESOLVED) & (~at_unit if by_post else at_unit)
+
+
+def current_assignment(record: Record) -> Assignment | None:
+    return (
+        record.assignments.filter(until__isnull=True).select_related("officer").first()
+        if record.pk
+        else None
+    )
+
+
+def pending_proposal(record: Record) -> Proposal | None:
+    return record.proposals.filter(decided_at__isnull=True).select_related("proposed_by").first()
+
+
+def unit_specialist_choices(record: Record) -> list:
+    """The active specialists of the record's handling unit (for the desk's choice)."""
+    return list(
+        User.objects.filter(
+            role=Role.CLERK,
+            is_active=True,
+            is_specialist=True,
+            commune_id=record.handling_unit_id,
+        ).order_by("last_name", "first_name", "username")
+    )
+
+
+def due_today(user, today: date, *, limit: int = 20) -> list[Record]:
+    """Open, running records whose date last promised is today (the desk's list)."""
+    return list(records_for_user(user).filter(due_soon_q(today, today)).order_by("code")[:limit])
+
+
 def workspace_summary(user, *, today: date, soon_until: date) -> dict:
     """The counts on a clerk's home, in one aggregate query over the user's scope:
     today's intake by channel, open records due between today and ``soon_until``, overdue,
@@ -287,6 +375,15 @@ def workspace_summary(user, *, today: date, soon_until: date) -> dict:
         not_returned=Count("id", filter=Q(status=Status.RESOLVED)),
         awaiting_acceptance=Count("id", filter=Q(status=Status.SUBMITTED, channel=Channel.ONLINE)),
         **transfer_counts_aggregates(user),
+        awaiting_payment=Count("id", filter=Q(status=Status.AWAITING_PAYMENT)),
+        withdrawal_requested=Count("id", filter=Q(status=Status.WITHDRAWAL_REQUESTED)),
+        to_return_at_desk=Count("id", filter=results_to_return_q(False)),
+        to_return_by_post=Count("id", filter=results_to_return_q(True)),
+        mine_in_hands=Count("id", filter=mine_q(user) & Q(status__in=IN_HANDS)),
+        mine_due_soon=Count("id", filter=mine_q(user) & due_soon_q(today, soon_until)),
+        mine_overdue=Count("id", filter=mine_q(user) & overdue_q(today)),
+        awaiting_my_approval=Count("id", filter=awaiting_approval_q(user)),
+        needs_reassignment=Count("id", filter=needs_reassignment_q()),
     )
     counts["by_channel"] = [
         (channel, counts.pop(f"received_today_{channel.value}")) for channel in Channel

@@ -73,24 +73,61 @@ def _side(record: Record, event: RecordEvent, party: str, is_actor: bool) -> Sid
     return Side("", _party(record, party))
 
 
-def control_slip_rows(record: Record, events) -> list[ControlRow]:
-    """One row per event of ``record`` (``events`` in order, with their actors)."""
-    rows = []
-    for number, event in enumerate(events, start=1):
-        entry = ACTIONS.get(event.action)
-        giver, receiver, actor_side = astuple(entry.handover if entry else UNKNOWN_STEP)
-        outcome = event.data.get("outcome")
+def _result(event: RecordEvent) -> str:
+    """The record's outcome when the step finishes it, else the specialist's step judged
+    against its deadline (``step_outcome``), else nothing."""
+    outcome = event.data.get("outcome") or event.data.get("step_outcome")
+    return str(Outcome(outcome).label) if outcome in Outcome.values else ""
+
+
+def _officer(record: Record, name: str | None) -> Side:
+    return Side(name or "", _party(record, SECTION))
+
+
+def _rows_of(record: Record, event: RecordEvent) -> list[tuple]:
+    """The slip's rows for one event: (step, note, giver, receiver, result). A receipt that
+    handed the record to a specialist adds the desk-to-specialist handover."""
+    data = event.data or {}
+    if event.action == "reassign":
+        giver = _officer(record, data.get("from_officer"))
+        receiver = _officer(record, data.get("officer_name"))
+        return [(event.action_label, event.note, giver, receiver, _result(event))]
+    entry = ACTIONS.get(event.action)
+    giver, receiver, actor_side = astuple(entry.handover if entry else UNKNOWN_STEP)
+    giver_side = _side(record, event, giver, actor_side == GIVER)
+    receiver_side = receiver and _side(record, event, receiver, actor_side == RECEIVER)
+    if data.get("proposed_by") and receiver_side is not None:  # the leader's decision
+        proposer = _officer(record, data["proposed_by"])
+        if actor_side == RECEIVER:
+            giver_side = proposer
+        else:
+            receiver_side = proposer
+    rows = [(event.action_label, event.note, giver_side, receiver_side, _result(event))]
+    if event.action == "receive" and data.get("officer_name"):
+        desk = Side(event.actor.display_name if event.actor else "", _party(record, DESK))
         rows.append(
-            ControlRow(
-                number=number,
-                step=event.action_label,
-                note=event.note,
-                at=event.at,
-                giver=_side(record, event, giver, actor_side == GIVER),
-                receiver=receiver and _side(record, event, receiver, actor_side == RECEIVER),
-                result=str(Outcome(outcome).label) if outcome in Outcome.values else "",
-            )
+            (_("hand to the specialist"), "", desk, _officer(record, data["officer_name"]), "")
         )
+    return rows
+
+
+def control_slip_rows(record: Record, events) -> list[ControlRow]:
+    """The rows of the process-control slip from the history (``events`` in order, with their
+    actors): one per event, and one more for the handover to the specialist at receipt."""
+    rows = []
+    for event in events:
+        for step, note, giver, receiver, result in _rows_of(record, event):
+            rows.append(
+                ControlRow(
+                    number=len(rows) + 1,
+                    step=step,
+                    note=note,
+                    at=event.at,
+                    giver=giver,
+                    receiver=receiver,
+                    result=result,
+                )
+            )
     return rows
 
 

@@ -40,3 +40,15 @@ class ClerkOrPostStaffWrites(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return user.in_role(Role.CLERK, Role.POST_STAFF)
+
+
+class LeaderWrites(BasePermission):
+    """The unit's leader (and administrators) approve or send back a proposed result."""
+
+    message = "Only the unit's leader may approve."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return user.leader or user.is_admin

@@ -251,8 +251,8 @@ class RecordDetailSerializer(RecordSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, record) -> list[str]:
         """The unit's actions the caller may take now: the status, the table's conditions
-        (e.g. a refund needs a paid fee) and the entry's permission (a transfer: the
-        receiving or the handling unit)."""
+        (e.g. a refund needs a paid fee; the leader's approval only on procedures that need
+        it) and the entry's permission (a transfer: the receiving or the handling unit)."""
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return [
@@ -383,6 +383,12 @@ class RecordCreateSerializer(ApplicantInput):
         "(GET /procedures/{key}/: required_components); the others are listed as missing",
     )
     components_missing = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    specialist = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="Username of the handling unit's specialist to hand the record to; default: "
+        "the next one in turn for the procedure's field",
+    )
 
 
 class PostalIntakeSerializer(ApplicantInput):

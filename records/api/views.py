@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from accounts.api.permissions import (
     ClerkOrPostStaffWrites,
     ClerkWritesOthersRead,
+    LeaderWrites,
     PostStaffWrites,
 )
 from accounts.models import Role
@@ -114,6 +115,8 @@ def permission_classes_for(entry: Action) -> list | None:
     """The API permission of ``entry``'s route (None: the viewset's own, the unit's clerks)."""
     if entry.permission == Permission.UNIT_OR_POINT:
         return [ClerkOrPostStaffWrites]
+    if entry.permission == Permission.APPROVE:
+        return [LeaderWrites]
     if entry.actor == Actor.POINT:
         return [PostStaffWrites]
     return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from records.enums import DeliveryPlace, ResultDelivery, ReturnMethod
+from records.enums import DeliveryPlace, ResultDelivery, ReturnMethod, Status
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,27 @@ FIELDS: dict[str, InputField] = {
         max_length=5,
         help_text="The competent unit's code (5 digits)",
     ),
+    "officer": InputField(
+        "text",
+        _("Specialist (username)"),
+        max_length=150,
+        help_text="The username of a specialist of the handling unit",
+    ),
+    "proposal": InputField(
+        "choice",
+        _("Proposed result"),
+        choices=(
+            ("resolve", _("resolve")),
+            ("stop", _("stop handling")),
+            ("extend", _("extend the appointment date")),
+        ),
+    ),
+    "proposed_due_date": InputField(
+        "date",
+        _("New appointment date (extension)"),
+        required=False,
+        help_text="Only for a proposed extension",
+    ),
 }
 
 # The input shapes: the fields of an action's form and serializer after the version the actor
@@ -94,6 +115,8 @@ INPUTS: dict[str, tuple[str, ...] | None] = {
     "extend": ("new_due_date", "reason"),
     "deliver": ("note", "recipient_name", "place"),
     "transfer": ("to_unit", "reason"),
+    "reassign": ("officer", "reason"),
+    "propose": ("proposal", "note", "e_result", "proposed_due_date", "reason"),
     "desk_intake": None,
     "postal_intake": None,
     "details": None,
@@ -123,6 +146,16 @@ CONDITIONS = {
     ),
     # A fee of the record was paid and not yet refunded (one query).
     "fee_paid": lambda record: record.payment_requests.filter(state="paid").exists(),
+    # The chain of officers (README): a procedure that needs the leader's approval has its
+    # result proposed (and approved) instead of done at once; a withdrawal stops without it.
+    "no_approval_needed": lambda record: (
+        not record.procedure.needs_approval or record.status == Status.WITHDRAWAL_REQUESTED
+    ),
+    "approval_needed": lambda record: record.procedure.needs_approval,
+    "no_pending_proposal": lambda record: (
+        not record.proposals.filter(decided_at__isnull=True).exists()
+    ),
+    "pending_proposal": lambda record: record.proposals.filter(decided_at__isnull=True).exists(),
 }
 
 # The conditions the engine itself enforces (a ``RecordConflict`` with this message when the

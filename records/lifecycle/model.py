@@ -29,6 +29,7 @@ class Permission(StrEnum):
     DELIVER = "ensure_can_deliver"  # the national portal's connector, for its delivery units
     RECEIVING = "ensure_can_act_as_receiving_unit"  # a clerk of the receiving unit (the desk)
     HANDLING = "ensure_can_act_as_handling_unit"  # a clerk of the handling unit
+    APPROVE = "ensure_can_approve"  # the leader of the handling unit
 
 
 class Since(StrEnum):
@@ -87,6 +88,7 @@ class Action:
     example_title: str = ""  # default the name in words
     on_pages: bool = True  # a button (or form) on the actor's pages; False: API only
     requires: tuple[str, ...] = ()  # CONDITIONS the record must also meet for the button
+    internal: bool = False  # a step inside the unit (the chain of officers): not synced out
 
     def __post_init__(self):
         defaults = {

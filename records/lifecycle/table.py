@@ -235,7 +235,7 @@ _ACTIONS = (
         Handover(SECTION, DESK, GIVER),
         example={"e_result": True},
         permission=Permission.HANDLING,
-        requires=("no_transfer_pending",),
+        requires=("no_transfer_pending", "no_approval_needed"),
     ),
     Action(
         "withdraw",
@@ -258,6 +258,7 @@ _ACTIONS = (
         FROM_ACTION_DAY,
         Handover(SECTION, APPLICANT, GIVER),
         example={"reason": "Người nộp rút hồ sơ"},
+        requires=("no_approval_needed",),
     ),
     Action(
         "return",
@@ -283,7 +284,7 @@ _ACTIONS = (
         Handover(SECTION, APPLICANT, GIVER),
         example={"new_due_date": "2025-07-18", "reason": "Cần xác minh thêm thông tin"},
         permission=Permission.HANDLING,
-        requires=("no_transfer_pending",),
+        requires=("no_transfer_pending", "no_approval_needed"),
     ),
     # --- Transfers between units (Decree 118/2025) ------------------------------------------
     Action(
@@ -313,7 +314,7 @@ _ACTIONS = (
         requires=("transfer_pending",),
     ),
     Action(
-        "send_back",
+        "refuse_transfer",
         OPEN_BEFORE_RESULT,
         None,  # back to the receiving unit, which handles it again (or transfers it elsewhere)
         _("send the transfer back"),
@@ -337,6 +338,60 @@ _ACTIONS = (
         permission=Permission.HANDLING,
         example={"note": "Chuyển kết quả về bộ phận một cửa nơi tiếp nhận"},
         requires=("result_not_at_desk",),
+    ),
+    # --- The chain of officers: assignment and the leader's approval ------------------------
+    Action(
+        "reassign",
+        OPEN_BEFORE_RESULT | {S.WITHDRAWAL_REQUESTED},
+        None,
+        _("reassign to another specialist"),
+        Actor.DESK,
+        "reassign",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, GIVER),
+        example={"officer": "chuyenvien.phuxuan", "reason": "Cán bộ nghỉ phép"},
+        internal=True,
+    ),
+    Action(
+        "propose",
+        OPEN_BEFORE_RESULT,
+        None,  # internal step: the national status stays until the leader approves
+        _("propose the result to the leader"),
+        Actor.DESK,
+        "propose",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, GIVER),
+        example={"proposal": "resolve", "note": "Đủ điều kiện cấp", "e_result": True, "reason": ""},
+        requires=("approval_needed", "no_pending_proposal"),
+        internal=True,
+    ),
+    Action(
+        "approve",
+        OPEN_BEFORE_RESULT,
+        None,  # the approved action then changes the status, through its own service
+        _("approve the proposed result"),
+        Actor.DESK,
+        "note",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, RECEIVER),
+        permission=Permission.APPROVE,
+        example={"note": "Đồng ý", "version": 4},
+        requires=("approval_needed", "pending_proposal"),
+        internal=True,
+    ),
+    Action(
+        "send_back",
+        OPEN_BEFORE_RESULT,
+        None,
+        _("send the proposal back"),
+        Actor.DESK,
+        "reason",
+        NO_FIGURES,
+        Handover(SECTION, SECTION, GIVER),
+        permission=Permission.APPROVE,
+        example={"reason": "Bổ sung ý kiến xác minh", "version": 4},
+        requires=("approval_needed", "pending_proposal"),
+        internal=True,
     ),
     # --- Correction (API only: PATCH records/{code}/) -----------------------------------------
     Action(

@@ -17,6 +17,13 @@ from collections.abc import Callable
 
 from records.lifecycle import ACTIONS
 from records.services.access_log import log_personal_data_access
+from records.services.assignment import assign_at_receipt
+from records.services.chain import (
+    record_approve,
+    record_propose,
+    record_reassign,
+    record_send_back,
+)
 from records.services.completion import record_complete, record_request_completion
 from records.services.corrections import EDITABLE_DETAILS, record_update_details
 from records.services.documents import check_scan, record_attach_scan
@@ -41,8 +48,8 @@ from records.services.point_actions import (
 )
 from records.services.transfers import (
     record_accept_transfer,
+    record_refuse_transfer,
     record_result_to_desk,
-    record_send_back,
     record_transfer,
 )
 from records.services.unit_actions import (
@@ -61,13 +68,14 @@ from records.services.unit_actions import (
 __all__ = [
     "ACTION_SERVICES",
     "record_accept_transfer",
+    "record_refuse_transfer",
     "record_result_to_desk",
-    "record_send_back",
     "record_transfer",
     "EDITABLE_DETAILS",
     "apply_transition",
     "check_scan",
     "record_attach_scan",
+    "assign_at_receipt",
     "check_create_at_desk",
     "log_personal_data_access",
     "postal_receive",
@@ -76,8 +84,12 @@ __all__ = [
     "record_deliver",
     "record_digitise",
     "record_extend",
+    "record_approve",
     "record_paid",
     "record_paid_online",
+    "record_propose",
+    "record_reassign",
+    "record_send_back",
     "record_process",
     "record_receive",
     "record_refund",

@@ -23,7 +23,7 @@ from records.deadlines import appointment_date, outcome_for, shift_for_pause
 from records.enums import PAUSED_STATUSES, Status
 from records.exceptions import InvalidTransition, RecordConflict
 from records.lifecycle import ACTIONS, CONDITIONS, ENFORCED_CONDITIONS, event_entry
-from records.models import Record, RecordEvent
+from records.models import Assignment, Record, RecordEvent
 from records.signals import record_changed
 
 CLOCK_SKEW = timedelta(minutes=2)
@@ -80,6 +80,7 @@ def apply_transition(
                 moment, current.due_date, supplement_count=current.supplement_count
             )
             data["outcome"] = current.outcome
+            close_step(current, moment, data)  # the specialist's step ends with the result
         save_changes(record=current, before=before, now=now)
         write_event(
             record=current,
@@ -221,3 +222,22 @@ def _end_pause(record: Record, moment: datetime, calendar: WorkingCalendar, data
 
 def _last_event_time(record: Record) -> datetime | None:
     return record.events.order_by("-at").values_list("at", flat=True).first()
+
+
+def _open_assignment(record: Record) -> Assignment | None:
+    return Assignment.objects.select_for_update().filter(record=record, until__isnull=True).first()
+
+
+def close_step(record: Record, moment: datetime, data: dict) -> Assignment | None:
+    """End the record's open assignment at ``moment``; the step's result (early / on time /
+    late against its deadline) goes into the event's ``data``."""
+    current = _open_assignment(record)
+    if current is None:
+        return None
+    current.until = moment
+    current.save(update_fields=["until"])
+    data["from_officer"] = current.officer.display_name
+    if current.step_due_date:
+        data["step_due"] = current.step_due_date.isoformat()
+        data["step_outcome"] = outcome_for(moment, current.step_due_date)
+    return current

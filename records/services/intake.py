@@ -19,6 +19,7 @@ from records.enums import DESK_CHANNELS, Channel, ResultDelivery, Status
 from records.lifecycle import ACTIONS
 from records.models import DossierComponent, Procedure, Record
 from records.permissions import ensure_can_receive
+from records.services.assignment import assign_at_receipt, resolve_officer
 from records.services.documents import desk_components
 from records.services.engine import check_moment, stamp_receipt, write_event
 from records.validation import NOTIFY_NEEDS, clean_applicant, clean_notify
@@ -42,6 +43,7 @@ def record_create_at_desk(
     notify_email: bool = False,
     components_provided=None,
     components_missing: str = "",
+    specialist=None,
 ) -> Record:
     """Receive a complete dossier at the desk (action ``receive_at_desk``): create the record
     in status *received*, issue its code and set its appointment date. ``result_delivery``
@@ -51,11 +53,14 @@ def record_create_at_desk(
     ``notify_*`` are the channels the applicant chose for notifications (e-mail needs the
     e-mail address, SMS and Zalo the phone). ``components_provided``: the ids of the
     procedure's required components handed in (the others are listed as missing),
-    ``components_missing``: the desk's note of what is missing."""
+    ``components_missing``: the desk's note of what is missing. ``specialist`` (a user or
+    username) is the specialist the desk hands the record to; by default the next one in
+    turn."""
     return _create_record(
         action="receive_at_desk",
         components=desk_components(procedure, components_provided),
         extra={"components_missing": (components_missing or "").strip()},
+        specialist=specialist,
         moment=received_at,
         actor=actor,
         note=note,
@@ -75,7 +80,7 @@ def check_create_at_desk(*, received_at: datetime | None = None, **inputs) -> No
     """Run the checks of ``record_create_at_desk`` without writing anything (same arguments
     but ``actor``, ``digitised`` and ``note``): raises its ``ValidationError``. A form that
     already found shape errors calls it so that every error is shown at once."""
-    for name in ("actor", "digitised", "note", "components_missing"):
+    for name in ("actor", "digitised", "note", "components_missing", "specialist"):
         inputs.pop(name, None)
     errors = {}
     try:
@@ -224,6 +229,7 @@ def _create_record(
     extra: dict | None = None,
     components=(),
     event_data: dict | None = None,
+    specialist=None,
     **inputs,
 ):
     """Validate, check the actor, then create a record by the creation ``action`` (its target
@@ -239,6 +245,14 @@ def _create_record(
         component_rows = _clean_components(components)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    officer = None
+    if specialist and not errors:
+        try:
+            officer = resolve_officer(
+                specialist, fields["handling_unit"], fields["procedure"].field
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     fields.update(extra or {})
@@ -262,6 +276,9 @@ def _create_record(
         for row in component_rows:
             row.record = record
         DossierComponent.objects.bulk_create(component_rows)
+        handover = {}
+        if entry.target == Status.RECEIVED:
+            handover = assign_at_receipt(record=record, actor=actor, moment=moment, officer=officer)
         write_event(
             record=record,
             action=entry.event,
@@ -270,7 +287,7 @@ def _create_record(
             actor=actor,
             at=moment,
             note=note,
-            data=event_data or {},
+            data={**(event_data or {}), **handover},
         )
     return record
 

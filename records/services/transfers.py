@@ -68,7 +68,7 @@ def record_accept_transfer(*, record: Record, actor, at=None, expected_version=N
     )
 
 
-def record_send_back(*, record: Record, actor, reason: str, at=None, expected_version=None):
+def record_refuse_transfer(*, record: Record, actor, reason: str, at=None, expected_version=None):
     """The unit a record was transferred to refuses the transfer (not competent): the record
     goes back to the receiving unit, which handles it or transfers it elsewhere."""
     reason = required_text(reason, "reason", _("Give the reason for sending the record back."))
@@ -84,7 +84,7 @@ def record_send_back(*, record: Record, actor, reason: str, at=None, expected_ve
 
     return apply_transition(
         record=record,
-        action="send_back",
+        action="refuse_transfer",
         actor=actor,
         at=at,
         expected_version=expected_version,

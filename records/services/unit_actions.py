@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from records.calendar import WorkingCalendar
-from records.enums import ReturnMethod
+from records.enums import ReturnMethod, Status
 from records.exceptions import RecordConflict
 from records.models import Record
+from records.services.assignment import assign_at_receipt
 from records.services.engine import (
     apply_transition,
     required_text,
@@ -35,6 +36,7 @@ def record_receive(*, record: Record, actor, at=None, expected_version=None, not
             )
         stamp_receipt(current, moment, calendar)
         data["due_date"] = current.due_date.isoformat()
+        data.update(assign_at_receipt(record=current, actor=actor, moment=moment))
 
     return apply_transition(
         record=record,
@@ -113,11 +115,20 @@ def record_supplement(*, record: Record, actor, at=None, expected_version=None, 
 
 
 def record_resolve(
-    *, record: Record, actor, e_result: bool = False, at=None, expected_version=None, note=""
+    *,
+    record: Record,
+    actor,
+    e_result: bool = False,
+    at=None,
+    expected_version=None,
+    note="",
+    approved_by=None,
 ):
-    """The result is ready: finished time and outcome (early / on time / late) are set."""
+    """The result is ready: finished time and outcome (early / on time / late) are set. On a
+    procedure that needs the leader's approval, only through ``record_approve``."""
 
     def change(current, calendar, moment, data):
+        approval_gate(current, "resolve", approved_by, data)
         current.e_result = current.e_result or e_result
 
     return apply_transition(
@@ -143,11 +154,14 @@ def record_withdraw(*, record: Record, actor, at=None, expected_version=None, no
     )
 
 
-def record_stop(*, record: Record, actor, reason: str, at=None, expected_version=None):
+def record_stop(
+    *, record: Record, actor, reason: str, at=None, expected_version=None, approved_by=None
+):
     """Stop handling (rejected after review, or withdrawn): finished, with an outcome."""
     reason = required_text(reason, "reason", _("Give the reason for stopping."))
 
     def change(current, calendar, moment, data):
+        approval_gate(current, "stop", approved_by, data)
         cancel_open_request(current, moment, data)
 
     return apply_transition(
@@ -193,7 +207,14 @@ def record_return(
 
 
 def record_extend(
-    *, record: Record, actor, new_due_date: date, reason: str, at=None, expected_version=None
+    *,
+    record: Record,
+    actor,
+    new_due_date: date,
+    reason: str,
+    at=None,
+    expected_version=None,
+    approved_by=None,
 ):
     """Issue an apology-and-extension letter: a new appointment date, the original kept."""
     reason = required_text(reason, "reason", _("Give the reason for the extension."))
@@ -201,6 +222,7 @@ def record_extend(
         raise ValidationError({"new_due_date": _("Enter a valid date.")})
 
     def change(current, calendar, moment, data):
+        approval_gate(current, "extend", approved_by, data)
         if new_due_date <= current.current_due_date:
             raise ValidationError(
                 {"new_due_date": _("The new date must be after the current appointment date.")}
@@ -223,4 +245,19 @@ def record_extend(
         expected_version=expected_version,
         note=reason,
         change=change,
+    )
+
+
+def approval_gate(current: Record, action: str, approved_by, data: dict) -> None:
+    """Refuse to resolve, stop or extend at once a record whose procedure needs the leader's
+    approval (a withdrawal stops without it); the approval itself passes ``approved_by``."""
+    if approved_by is not None:
+        data["approved_by"] = approved_by.display_name
+        return
+    if not current.procedure.needs_approval:
+        return
+    if action == "stop" and current.status == Status.WITHDRAWAL_REQUESTED:
+        return
+    raise RecordConflict(
+        _("This procedure needs the leader's approval: propose the result to the leader.")
     )

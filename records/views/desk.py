@@ -15,7 +15,7 @@ from core.exports import CSV_CONTENT_TYPE, csv_lines
 from records.calendar import WorkingCalendar
 from records.enums import AccessChannel, Status
 from records.filters import RecordFilter
-from records.selectors import records_for_user, workspace_summary
+from records.selectors import IN_HANDS, due_today, records_for_user, workspace_summary
 from records.services import log_personal_data_access
 from records.validation import mask_id, mask_phone
 from records.views.common import (
@@ -50,15 +50,18 @@ def workspace(request):
     summary = workspace_summary(request.user, today=today, soon_until=soon_until)
     iso_today = today.isoformat()
     received = {"received_from": iso_today, "received_to": iso_today}
-    cards = [
+    user = request.user
+    unit_cards = [
         (
+            "acceptance",
             _("Online submissions awaiting acceptance"),
             summary["awaiting_acceptance"],
             reverse("records:submissions"),
             "warn" if summary["awaiting_acceptance"] else "",
         ),
-        (_("Received today"), summary["received_today"], list_url(**received), ""),
+        ("received", _("Received today"), summary["received_today"], list_url(**received), ""),
         (
+            "due-soon",
             _("Due today and in the next 2 working days"),
             summary["due_soon"],
             list_url(
@@ -67,39 +70,122 @@ def workspace(request):
             "warn" if summary["due_soon"] else "",
         ),
         (
+            "overdue",
             _("Overdue"),
             summary["overdue"],
             list_url(overdue="true", ordering="due_date"),
             "danger" if summary["overdue"] else "",
         ),
         (
+            "supplement",
             _("Awaiting supplement"),
             summary["awaiting_supplement"],
             list_url(status=Status.SUPPLEMENT_REQUESTED),
             "",
         ),
         (
+            "not-returned",
             _("Resolved, not yet returned"),
             summary["not_returned"],
             list_url(status=Status.RESOLVED),
             "",
         ),
+        (
+            "payment",
+            _("Awaiting payment"),
+            summary["awaiting_payment"],
+            list_url(status=Status.AWAITING_PAYMENT),
+            "",
+        ),
+        (
+            "withdrawal",
+            _("Withdrawal requested"),
+            summary["withdrawal_requested"],
+            list_url(status=Status.WITHDRAWAL_REQUESTED),
+            "warn" if summary["withdrawal_requested"] else "",
+        ),
+        (
+            "return-desk",
+            _("Results to return at the desk"),
+            summary["to_return_at_desk"],
+            list_url(to_return="desk"),
+            "",
+        ),
+        (
+            "return-post",
+            _("Results to return through the agent point or by post"),
+            summary["to_return_by_post"],
+            list_url(to_return="post"),
+            "",
+        ),
+        (
+            "reassign",
+            _("Needing (re)assignment"),
+            summary["needs_reassignment"],
+            list_url(assignment="needs_reassignment"),
+            "danger" if summary["needs_reassignment"] else "",
+        ),
     ]
-    transfers = summary
-    unit = request.user.commune
-    if unit is not None:
+    mine_cards = [
+        (
+            "mine",
+            _("Mine in processing"),
+            summary["mine_in_hands"],
+            list_url(mine="true", status=sorted(IN_HANDS)),
+            "",
+        ),
+        (
+            "mine-due-soon",
+            _("Mine due within 3 working days"),
+            summary["mine_due_soon"],
+            list_url(
+                mine="true",
+                open="true",
+                paused="false",
+                due_from=iso_today,
+                due_to=soon_until.isoformat(),
+            ),
+            "warn" if summary["mine_due_soon"] else "",
+        ),
+        (
+            "mine-overdue",
+            _("Mine overdue"),
+            summary["mine_overdue"],
+            list_url(mine="true", overdue="true"),
+            "danger" if summary["mine_overdue"] else "",
+        ),
+    ]
+    leader_cards = [
+        (
+            "approval",
+            _("Waiting for my approval"),
+            summary["awaiting_my_approval"],
+            list_url(approval="mine"),
+            "warn" if summary["awaiting_my_approval"] else "",
+        ),
+    ]
+    cards = []
+    if user.leader or user.is_admin:
+        cards += leader_cards
+    if user.specialist:
+        cards += mine_cards
+    cards += unit_cards
+    unit = user.commune
+    if unit is not None:  # transfers between units (Decree 118/2025)
         cards += [
             (
+                "transfers-to-accept",
                 _("Transfers awaiting our acceptance"),
-                transfers["to_accept"],
+                summary["to_accept"],
                 list_url(transfer="pending", handling_unit=unit.code),
-                "warn" if transfers["to_accept"] else "",
+                "warn" if summary["to_accept"] else "",
             ),
             (
+                "transfers-back",
                 _("Transferred results back at our desk"),
-                transfers["results_to_return"],
+                summary["results_to_return"],
                 list_url(transfer="result_at_desk", receiving_unit=unit.code),
-                "warn" if transfers["results_to_return"] else "",
+                "warn" if summary["results_to_return"] else "",
             ),
         ]
     channels = [
@@ -107,7 +193,10 @@ def workspace(request):
         for channel, count in summary["by_channel"]
     ]
     context = {
-        "cards": cards,
+        "cards": [(label, count, url, tone) for _key, label, count, url, tone in cards],
+        "keyed_cards": cards,
+        "due_today": due_today(user, today) if user.desk_clerk or user.is_admin else [],
+        "show_due_today": user.desk_clerk or user.is_admin,
         "channels": channels,
         "today": today,
         "soon_until": soon_until,

@@ -16,14 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from records import permissions
 from records.enums import AccessChannel
 from records.exceptions import RecordConflict
 from records.extensions import record_panels
 from records.forms import ACTION_FORMS, ScanForm, service_arguments
-from records.lifecycle import ACTION_LABELS, ACTIONS, allowed_actions
-from records.permissions import can_see_identifiers, may_act, record_page_rules
+from records.lifecycle import ACTION_LABELS, ACTIONS, Permission, allowed_actions
+from records.permissions import can_see_identifiers, record_page_rules
 from records.qr import applicant_code
 from records.selectors import (
+    current_assignment,
+    pending_proposal,
     receipt_payment,
     receiving_officer,
     record_history,
@@ -58,25 +61,22 @@ def detail_context(request, record, *, forms=None, show_identifiers=None):
         show_identifiers = rules.identifiers
     writable = can_write(request.user)
     actions = []
-    if writable:
-        forms = forms or {}
-        for name in allowed_actions(record.status):
-            entry = ACTIONS[name]
-            if name not in forms and not (
-                entry.offered_on(record)  # e.g. a refund needs a paid fee
-                and may_act(request.user, record, entry.permission)
-            ):
-                continue
-            form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
-            actions.append(
-                {
-                    "name": name,
-                    "label": ACTION_LABELS[name],
-                    "form": form,
-                    "open": name in forms,
-                    "url": reverse("records:act", kwargs={"code": record.code, "action": name}),
-                }
-            )
+    forms = forms or {}
+    for name in allowed_actions(record.status):
+        # A form posted with errors stays open; otherwise the entry's conditions (e.g. a
+        # refund needs a paid fee) and permission decide.
+        if name not in forms and not _may_offer(request.user, record, name):
+            continue
+        form = forms.get(name) or ACTION_FORMS[name](initial={"version": record.version})
+        actions.append(
+            {
+                "name": name,
+                "label": ACTION_LABELS[name],
+                "form": form,
+                "open": name in forms,
+                "url": reverse("records:act", kwargs={"code": record.code, "action": name}),
+            }
+        )
     events = list(record_history(record))
     return {
         "record": record,
@@ -95,7 +95,26 @@ def detail_context(request, record, *, forms=None, show_identifiers=None):
         "scans": list(record_scans(record)) if rules.identifiers else [],
         "scan_form": ScanForm() if writable else None,
         "payment_requests": record_payment_requests(record),
+        "assignment": current_assignment(record),
+        "proposal": pending_proposal(record),
     }
+
+
+def _may_offer(user, record, name: str) -> bool:
+    """A button of the record page for ``user``: the unit's clerks get the unit's actions, the
+    unit's leader the approval's (each as the entry's permission says), when the record meets
+    the entry's conditions."""
+    entry = ACTIONS[name]
+    if entry.permission == Permission.APPROVE:
+        if not (user.leader or user.is_admin):
+            return False
+    elif not can_write(user):
+        return False
+    try:
+        getattr(permissions, entry.permission)(user, record)
+    except PermissionDenied:
+        return False
+    return entry.offered_on(record)
 
 
 @login_required
@@ -138,7 +157,8 @@ def record_act(request, code: str, action: str):
     if action not in ACTION_FORMS:
         raise Http404
     record = record_or_404(request.user, code)
-    if not can_write(request.user):
+    approval = ACTIONS[action].permission == Permission.APPROVE
+    if not (request.user.leader or request.user.is_admin if approval else can_write(request.user)):
         raise PermissionDenied
     record, form, status = perform_action(
         request, record, action, ACTION_SERVICES[action], ACTION_FORMS[action]

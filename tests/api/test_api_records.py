@@ -184,6 +184,7 @@ def test_journey_over_http(api, unit_a):
         "stop",
         "extend",
         "transfer",
+        "reassign",  # the chain of officers (no approval needed for this procedure)
     ]
     steps = [
         ("process", {}),

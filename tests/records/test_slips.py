@@ -120,8 +120,11 @@ def test_control_slip_has_stt_giver_receiver_result_and_signature_columns(
     section = "Bộ phận chuyên môn, Phường Phú Xuân"
     assert table.rows == [
         ["1", "Tiếp nhận", "Nguyễn Văn An Người nộp hồ sơ", f"Nguyễn An {desk}", at[0], "", "", ""],
-        ["2", "Chuyển xử lý", f"Nguyễn An {desk}", section, at[1], "", "", ""],
-        ["3", "Giải quyết xong", f"Nguyễn An {section}", desk, at[2], "trước hạn", "", ""],
+        # The receipt handed the record to the unit's specialist (the clerk is one too).
+        ["2", "Chuyển chuyên viên giải quyết", f"Nguyễn An {desk}", f"Nguyễn An {section}", at[0]]
+        + ["", "", ""],
+        ["3", "Chuyển xử lý", f"Nguyễn An {desk}", section, at[1], "", "", ""],
+        ["4", "Giải quyết xong", f"Nguyễn An {section}", desk, at[2], "trước hạn", "", ""],
     ]
     assert "Tiến độ giải quyết: <strong>trước hạn</strong>" in response.content.decode()
 
@@ -137,7 +140,7 @@ def test_control_slip_has_stt_giver_receiver_result_and_signature_columns(
         "Signature of the giver",
         "Signature of the receiver",
     ]
-    assert table.rows[2][2:6] == [
+    assert table.rows[3][2:6] == [
         "Nguyễn An Handling section, Phu Xuan Ward",
         "One-stop desk, Phu Xuan Ward",
         at[2].split(" ")[1] + " " + at[2].split(" ")[0],
@@ -162,9 +165,15 @@ def test_demo_accounts_have_vietnamese_full_names(reference_data):
         "admin": "Lê Minh Tuấn",
         "thanhpho": "Trần Thị Thu Hà",
         "canbo.phuxuan": "Nguyễn Thị Lan",
+        "chuyenvien.phuxuan": "Trần Quốc Bảo",
+        "chuyenvien2.phuxuan": "Lê Thị Hoa",
         "lanhdao.phuxuan": "Hoàng Văn Dũng",
         "canbo.phuvang": "Phan Thị Mai",
+        "chuyenvien.phuvang": "Ngô Văn Hải",
+        "lanhdao.phuvang": "Đặng Thị Nga",
         "canbo.aluoi5": "Hồ Văn Thái",
+        "chuyenvien.aluoi5": "Kê Thị Lự",
+        "lanhdao.aluoi5": "Hồ Văn Lai",
         "buudien.phuxuan": "Võ Thị Thanh Hương",
         "ketnoi.dvcqg": "Kết nối DVCQG",
     }

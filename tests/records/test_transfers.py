@@ -78,13 +78,18 @@ def test_received_at_a_handled_at_b_returned_at_a(clerk_a, clerk_b, clerk_c, uni
 
     # Pending at B: B sees it with its two choices; A sees it, cannot act for B; C sees nothing.
     assert transfer_counts(clerk_b) == {"to_accept": 1, "results_to_return": 0}
-    assert buttons(clerk_b, record.code) == ["withdraw", "stop", "accept_transfer", "send_back"]
+    assert buttons(clerk_b, record.code) == [
+        "withdraw",
+        "stop",
+        "accept_transfer",
+        "refuse_transfer",
+    ]
     assert buttons(clerk_a, record.code) == ["withdraw", "stop"]
     assert api_get(clerk_b, record.code).json()["allowed_actions"] == [
         "withdraw",
         "stop",
         "accept-transfer",
-        "send-back",
+        "refuse-transfer",
     ]
     with pytest.raises(PermissionDenied):
         services.record_accept_transfer(record=record, actor=clerk_a)
@@ -194,8 +199,10 @@ def test_sent_back_the_record_is_the_receiving_units_again(clerk_a, clerk_b, uni
     record = receive(clerk_a, unit_a)
     record = services.record_transfer(record=record, actor=clerk_a, to_unit=UNIT_B, reason="x")
     with pytest.raises(ValidationError):
-        services.record_send_back(record=record, actor=clerk_b, reason="")
-    record = services.record_send_back(record=record, actor=clerk_b, reason="Không thẩm quyền")
+        services.record_refuse_transfer(record=record, actor=clerk_b, reason="")
+    record = services.record_refuse_transfer(
+        record=record, actor=clerk_b, reason="Không thẩm quyền"
+    )
     assert (record.handling_unit, record.transfer_pending_since) == (unit_a, None)
     assert record_for_user(clerk_b, record.code) is None  # B's part is over
     assert services.record_process(record=record, actor=clerk_a).status == Status.PROCESSING
@@ -262,7 +269,7 @@ def test_sending_back_recounts_the_unit_the_record_left(
         )
     assert figures(unit_b)["open_end_july_2"] == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.record_send_back(
+        services.record_refuse_transfer(
             record=record, actor=clerk_b, reason="Không thẩm quyền", at=local(2025, 7, 1, 11)
         )
     assert figures(unit_b)["open_end_july_2"] == 0

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.chain import assign_open_records, propose_and_approve
 from demo.plan import PERIOD_FIRST_DAY as DEMO_FIRST_DAY
 from demo.plan import PERIOD_LAST_DAY as DEMO_LAST_DAY
 from demo.ratings import seed_ratings
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         moment = as_of(options["as_of"])
         if not options["reference_only"]:
             self.seed_recent(moment)
+            self.seed_chain(moment)
             self.show_lookup_examples()
         rated = seed_ratings(moment)
         self.stdout.write(f"Satisfaction ratings of returned records: {rated:,} created.")
@@ -73,6 +75,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<18} {login.full_name:<22} {login.role:<20} {login.workplace}"
             )
+
+    def seed_chain(self, now: datetime) -> None:
+        """The chain of officers: open records to the specialists, a few approvals."""
+        assigned = assign_open_records()
+        proposed, approved = propose_and_approve(now)
+        self.stdout.write(
+            f"Chain of officers: {assigned:,} open records assigned to specialists, "
+            f"{proposed} results proposed to the leaders ({approved} approved)."
+        )
 
     def show_lookup_examples(self) -> None:
         """A few living demo records to look up as a citizen would (made-up ID numbers)."""
