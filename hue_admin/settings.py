@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
         "RecordStatusEnum": "records.enums.Status",
         "ChannelEnum": "records.enums.Channel",
         "ReturnMethodEnum": "records.enums.ReturnMethod",
+        "ComponentKindEnum": "records.models.ComponentKind",
     },
 }
 

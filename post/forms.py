@@ -23,7 +23,9 @@ class PostalIntakeForm(RecordReceiveForm):
 
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, unit=point.commune, **kwargs)
-        for name in ("channel", "agent_point", "handling_unit", "specialist"):
+        # The unit's desk ticks the documents and hands the record to a specialist in turn.
+        fields = ("channel", "agent_point", "handling_unit", "specialist")
+        for name in (*fields, "components_provided", "components_missing"):
             del self.fields[name]
         self.fields["receiving_unit"].initial = point.commune.code
 

@@ -350,6 +350,7 @@ _ACTIONS = (
         NO_FIGURES,
         Handover(SECTION, SECTION, GIVER),
         example={"officer": "chuyenvien.phuxuan", "reason": "Cán bộ nghỉ phép"},
+        requires=("no_transfer_pending",),
         internal=True,
     ),
     Action(

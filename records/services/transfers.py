@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from records.models import Record
-from records.services.engine import apply_transition, required_text
+from records.services.assignment import assign_at_receipt
+from records.services.engine import apply_transition, close_step, required_text
 
 
 def record_transfer(
@@ -35,6 +36,7 @@ def record_transfer(
             from_unit_id=current.handling_unit_id,
             to_unit=unit.code,
         )
+        close_step(current, moment, data)  # the specialist hands the dossier over
         current.handling_unit = unit
         current.transfer_pending_since = moment
         current.result_at_desk_since = None
@@ -56,6 +58,8 @@ def record_accept_transfer(*, record: Record, actor, at=None, expected_version=N
     def change(current, calendar, moment, data):
         data.update(from_unit=current.receiving_unit.code, to_unit=current.handling_unit.code)
         current.transfer_pending_since = None
+        # The competent unit's specialist for the field, in turn (the chain of officers).
+        data.update(assign_at_receipt(record=current, actor=actor, moment=moment))
 
     return apply_transition(
         record=record,
@@ -81,6 +85,7 @@ def record_refuse_transfer(*, record: Record, actor, reason: str, at=None, expec
         )
         current.handling_unit_id = current.receiving_unit_id
         current.transfer_pending_since = None
+        data.update(assign_at_receipt(record=current, actor=actor, moment=moment))
 
     return apply_transition(
         record=record,
