@@ -1,6 +1,7 @@
-"""The chain of officers in Chromium, with four users: the desk receives, the specialist
-handles and proposes the result, the leader approves, the desk returns; each home page's
-to-do counters move as expected and each equals the length of the list it opens."""
+"""The chain of officers in Chromium, with four users: the desk receives (the documents
+ticked, the fee requested and paid at the counter), the specialist handles and proposes the
+result, the leader approves, the desk returns; each home page's to-do counters move as
+expected and each equals the length of the list it opens."""
 
 import re
 
@@ -58,15 +59,37 @@ def test_one_record_through_the_chain_with_four_users(page, live_server, unit_a,
     page.wait_for_function(
         "() => document.querySelector('[data-testid=due-preview] strong') !== null"
     )
+    documents = page.locator("[data-components-for='ho-tich-ket-hon'] input[type=checkbox]")
+    listed = documents.count()
+    assert listed >= 2
+    for index in range(listed - 1):  # all but the last handed in
+        documents.nth(index).check()
+    page.get_by_label("Giấy tờ còn thiếu (ghi chú)").fill("Nộp bổ sung bản sao sau")
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
     page.get_by_label("Số định danh cá nhân").fill("046195004567")
     page.get_by_label("Số điện thoại di động").fill("0914 222 333")
-    page.get_by_label("Địa chỉ").fill("5 Lê Lợi, phường Phú Xuân")
+    page.get_by_label("Địa chỉ", exact=True).fill("5 Lê Lợi, phường Phú Xuân")
     page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
     code = page.get_by_test_id("slip-code").inner_text()
+    assert page.get_by_test_id("slip-components").locator("tbody tr").count() == listed
     record = Record.objects.get(code=code)
     assert record.assignments.get().officer.username == "chuyenvien"
+    handed_in = list(record.components.order_by("position").values_list("provided", flat=True))
+    assert handed_in == [True] * (len(handed_in) - 1) + [False]
+    # The fee: requested at the desk (the record waits for the citizen), paid at the counter.
+    open_record(page, live_server, code)
+    confirm_action(page, "Yêu cầu thực hiện nghĩa vụ tài chính", amount="20000")
+    record.refresh_from_db()
+    assert record.status == Status.AWAITING_PAYMENT
+    assert counters(page, live_server)["payment"] == before["payment"] + 1
+    open_record(page, live_server, code)
+    confirm_action(page, "Đã thực hiện nghĩa vụ tài chính", reference="BL-0001")
+    record.refresh_from_db()
+    assert record.status == Status.PROCESSING and not record.paid_online
+    payment = record.payment_requests.get().payment
+    assert payment.amount == 20000 and payment.receipt_number == 1
     after = counters(page, live_server)
+    assert after["payment"] == before["payment"]
     assert after["received"] == before["received"] + 1
     page.get_by_label("Tìm hồ sơ").fill(code[-4:])
     page.get_by_label("Tìm hồ sơ").press("Enter")
@@ -81,7 +104,6 @@ def test_one_record_through_the_chain_with_four_users(page, live_server, unit_a,
     open_record(page, live_server, code)
     assert "Trần" in page.get_by_test_id("assigned-officer").inner_text()
     assert page.locator("summary", has_text="Giải quyết xong").count() == 0
-    confirm_action(page, "Chuyển xử lý")
     confirm_action(page, "Trình lãnh đạo kết quả", proposal="resolve", note="Đủ điều kiện")
     assert "Chờ lãnh đạo phê duyệt" in page.get_by_test_id("pending-proposal").inner_text()
     assert counters(page, live_server)["mine"] == 1  # still theirs, still processing
@@ -112,7 +134,8 @@ def test_one_record_through_the_chain_with_four_users(page, live_server, unit_a,
     actions = list(record.events.order_by("at", "id").values_list("action", "actor__username"))
     assert actions == [
         ("receive", "motcua"),
-        ("process", "chuyenvien"),
+        ("request_payment", "motcua"),
+        ("paid", "motcua"),
         ("propose", "chuyenvien"),
         ("approve", "leader_a"),
         ("resolve", "chuyenvien"),
