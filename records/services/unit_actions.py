@@ -253,6 +253,8 @@ def approval_gate(current: Record, action: str, approved_by, data: dict) -> None
     approval (a withdrawal stops without it); the approval itself passes ``approved_by``."""
     if approved_by is not None:
         data["approved_by"] = approved_by.display_name
+        if approved_by.title:
+            data["approved_by_title"] = approved_by.title  # for the signature of the letter
         return
     if not current.procedure.needs_approval:
         return
