@@ -23,7 +23,14 @@ class PostalIntakeForm(RecordReceiveForm):
 
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, unit=point.commune, **kwargs)
-        for name in ("channel", "agent_point", "handling_unit"):
+        # The documents are ticked by the unit's desk (README, "The dossier's documents").
+        for name in (
+            "channel",
+            "agent_point",
+            "handling_unit",
+            "components_provided",
+            "components_missing",
+        ):
             del self.fields[name]
         self.fields["receiving_unit"].initial = point.commune.code
 
