@@ -134,7 +134,7 @@ class RecordReceiveForm(forms.Form):
         if not data.get("received_at"):
             data.pop("received_at", None)
         data["result_delivery"] = data.get("result_delivery") or ResultDelivery.AT_UNIT
-        if "components_provided" in self.fields:
+        if "components_provided" in self.fields:  # not on the post office's intake form
             data["components_provided"] = [c.pk for c in data.get("components_provided") or ()]
             data["components_missing"] = data.get("components_missing") or ""
         return {**data, "applicant": applicant}
