@@ -67,6 +67,10 @@ class Command(BaseCommand):
         if not options["reference_only"]:
             self.seed_recent(moment)
             self.seed_chain(moment)
+            # The demo's transfers and approvals go through the lifecycle services, which note
+            # a recompute of their units (queued to a worker that may not run yet): done now,
+            # nothing left owed.
+            recompute_noted()
             self.show_lookup_examples()
         rated = seed_ratings(moment)
         self.stdout.write(f"Satisfaction ratings of returned records: {rated:,} created.")
@@ -120,9 +124,6 @@ class Command(BaseCommand):
             now.date().isoformat(),
             stdout=self.stdout,
         )
-        # The demo's transfers go through the lifecycle services, which note a recompute of
-        # both units (queued to a worker that may not run yet): done now, nothing left owed.
-        recompute_noted()
 
 
 def as_of(value: str | None) -> datetime:
